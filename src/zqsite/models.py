@@ -1,0 +1,100 @@
+"""The site's nouns: declared, frozen, no I/O. The reader builds them; later stages only read them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+@dataclass(frozen=True)
+class Contact:
+    """A bureau or person a visitor can contact; values are kept exactly as the editor wrote them."""
+
+    id: str
+    name: str
+    note: str = ""
+    address: str = ""
+    tel: str = ""
+    fax: str = ""
+    whatsapp: str = ""
+    wechat: str = ""
+    email: str = ""
+    website: str = ""
+
+
+CONTACT_FIELDS = ("name", "note", "address", "tel", "fax", "whatsapp", "wechat", "email", "website")
+
+
+@dataclass(frozen=True)
+class Label:
+    """A label as written in posts (`key`), its URL slug and its display names per language."""
+
+    key: str
+    slug: str
+    names: tuple[tuple[str, str], ...] = ()  # (language, name)
+
+    def name(self, language: str) -> str:
+        for code, name in self.names:
+            if code == language:
+                return name
+        return self.key
+
+
+@dataclass(frozen=True)
+class Post:
+    """One published (or draft) post, with everything later stages need already normalised."""
+
+    source_path: str  # relative to the content folder, with "/" separators
+    title: str
+    date: datetime  # time-zone aware
+    language: str  # canonical BCP 47 code
+    slug: str
+    url: str  # site path, e.g. "/2024/07/slug.html" (without the base path)
+    body_html: str
+    summary_html: str  # the `summary` (escaped) or the first paragraph of the body
+    summary_text: str
+    labels: tuple[str, ...] = ()  # label keys
+    contacts: tuple[Contact, ...] = ()
+    source: str = ""
+    draft: bool = False
+    translation_of: str | None = None  # slug of the original post
+    images: tuple[str, ...] = ()  # site paths of the images the body shows
+    lines: tuple[tuple[str, int], ...] = field(default=(), compare=False)  # front-matter key -> line
+
+    def line_of(self, key: str) -> int | None:
+        for name, line in self.lines:
+            if name == key:
+                return line
+        return None
+
+
+@dataclass(frozen=True)
+class StandalonePage:
+    """A page that is not a post (About, Contact): no date, no labels, not in feeds."""
+
+    source_path: str
+    title: str
+    slug: str
+    url: str  # "/p/<slug>.html"
+    language: str
+    body_html: str
+    contacts: tuple[Contact, ...] = ()
+
+
+@dataclass(frozen=True)
+class Asset:
+    """A file copied into the output as it is (an image of a post, a static file)."""
+
+    url: str  # site path, e.g. "/images/plant.jpg"
+    source: str  # absolute path of the file on disk
+
+
+@dataclass(frozen=True)
+class SiteContent:
+    """Everything read from a content folder."""
+
+    posts: tuple[Post, ...]
+    pages: tuple[StandalonePage, ...]
+    contacts: tuple[Contact, ...]
+    labels: tuple[Label, ...]
+    assets: tuple[Asset, ...]

@@ -1,0 +1,434 @@
+"""Content folder -> models. Every problem is collected with its file and line; nothing is written."""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass, replace
+from datetime import datetime
+from pathlib import Path, PurePosixPath
+from urllib.parse import unquote, urlsplit
+
+from zqsite import urls
+from zqsite.config import SiteConfig
+from zqsite.errors import Problems
+from zqsite.frontmatter import Document, check_keys, decode_source, split_front_matter
+from zqsite.languages import SUPPORTED_LANGUAGES, normalise_language
+from zqsite.markup import MarkdownConverter, first_paragraph, strip_tags
+from zqsite.models import Asset, Contact, Label, Post, SiteContent, StandalonePage
+from zqsite.registry import parse_contact, read_contacts, read_labels
+from zqsite.yamlsource import YAML11_BOOLEANS, Mapping, Scalar, Sequence, describe, is_null, parse_bool
+
+POST_KEYS = ("title", "date", "labels", "language", "contacts", "slug", "summary", "source", "draft",
+             "translation_of", "blogger_path")
+PAGE_KEYS = ("title", "slug", "language", "contacts")
+SYNONYMS = {"label": "labels", "tags": "labels", "tag": "labels", "categories": "labels",
+            "category": "labels", "lang": "language", "locale": "language", "contact": "contacts",
+            "published": "date", "pubdate": "date", "created": "date", "name": "title",
+            "permalink": "slug", "url": "slug", "description": "summary", "excerpt": "summary",
+            "translation": "translation_of", "translationof": "translation_of", "drafts": "draft"}
+
+
+@dataclass(frozen=True)
+class ReadOptions:
+    include_drafts: bool = False
+    include_future: bool = False
+    now: datetime | None = None  # "now" for future-dated posts; None: the real clock
+
+
+def read_site(content_dir: Path, config: SiteConfig, options: ReadOptions, problems: Problems,
+              converter: MarkdownConverter | None = None) -> SiteContent:
+    """Reads posts, pages, contacts, labels and the images they use."""
+    converter = converter or MarkdownConverter(config.trust_html, config.iframe_hosts)
+    contacts = read_contacts(content_dir, problems)
+    label_entries = read_labels(content_dir, problems)
+    assets: dict[str, Asset] = {}
+    context = _Context(content_dir, config, contacts, converter, assets, problems)
+
+    posts = []
+    for path in sorted((content_dir / "posts").glob("**/*.md")):
+        post = _read_post(path, context)
+        if post is not None:
+            posts.append(post)
+    posts = _finish_posts(posts, config, problems)
+    posts = _select_published(posts, options, problems)
+
+    pages = []
+    for path in sorted((content_dir / "pages").glob("*.md")):
+        page = _read_page(path, context)
+        if page is not None:
+            pages.append(page)
+    _check_unique_urls([(p.url, p.source_path) for p in pages], problems)
+
+    labels = _resolve_labels(posts, label_entries, problems)
+    return SiteContent(tuple(posts), tuple(pages), tuple(contacts.values()), labels,
+                       tuple(sorted(assets.values(), key=lambda a: a.url)))
+
+
+@dataclass
+class _Context:
+    content_dir: Path
+    config: SiteConfig
+    contacts: dict[str, Contact]
+    converter: MarkdownConverter
+    assets: dict[str, Asset]
+    problems: Problems
+
+
+def _load(path: Path, context: _Context) -> Document | None:
+    shown = path.relative_to(context.content_dir).as_posix()
+    if not urls.is_safe_segment(path.name) or "\\" in shown:
+        context.problems.error(shown, None, "file name must not contain '\\', ':' or control characters")
+        return None
+    source = decode_source(shown, path.read_bytes(), context.problems)
+    if source is None:
+        return None
+    return split_front_matter(source, context.problems)
+
+
+def _read_post(path: Path, context: _Context) -> Post | None:
+    doc = _load(path, context)
+    if doc is None:
+        return None
+    problems, shown, front = context.problems, doc.path, doc.front_matter
+    errors_before = len(problems.errors)
+    check_keys(shown, front, POST_KEYS, SYNONYMS, problems)
+
+    title = _text(doc, "title", problems, required=True)
+    date = _date(doc, context.config, problems)
+    language = _language(doc, context.config, problems)
+    labels = _labels(doc, problems)
+    contacts = _contacts(doc, context, problems)
+    slug = _slug(doc, problems)
+    summary = _text(doc, "summary", problems)
+    source = _text(doc, "source", problems)
+    draft = _flag(doc, "draft", problems)
+    translation_of = _text(doc, "translation_of", problems)
+    blogger_path = _blogger_path(doc, problems)
+    if len(problems.errors) > errors_before or title is None or date is None:
+        return None
+
+    if not labels and front.get("labels") is None:
+        problems.warning(shown, 2, "this post has no labels: it appears on no label page")
+    _warn_repeated_paragraphs(doc, problems)
+    converted = _convert(doc, context)
+    summary_html = html.escape(summary) if summary else first_paragraph(converted.html)
+    url = blogger_path or (urls.post_url(date, slug) if slug else "")
+    return Post(
+        source_path=shown, title=title, date=date, language=language, slug=slug or "", url=url,
+        body_html=converted.html, summary_html=summary_html, summary_text=strip_tags(summary_html),
+        labels=labels, contacts=contacts, source=source or "", draft=draft,
+        translation_of=translation_of, images=converted.images,
+        lines=tuple((key, line) for key, (line, _v) in front.entries.items()),
+    )
+
+
+def _read_page(path: Path, context: _Context) -> StandalonePage | None:
+    doc = _load(path, context)
+    if doc is None:
+        return None
+    problems = context.problems
+    errors_before = len(problems.errors)
+    check_keys(doc.path, doc.front_matter, PAGE_KEYS, SYNONYMS, problems)
+    title = _text(doc, "title", problems, required=True)
+    language = _language(doc, context.config, problems)
+    contacts = _contacts(doc, context, problems)
+    slug = _slug(doc, problems) or urls.slug_from_text(Path(doc.path).stem)
+    if len(problems.errors) > errors_before or title is None:
+        return None
+    if not slug:
+        problems.error(doc.path, None, "cannot make a URL from this file name: give the page a 'slug'")
+        return None
+    converted = _convert(doc, context)
+    return StandalonePage(doc.path, title, slug, urls.page_url(slug), language, converted.html, contacts)
+
+
+# --- front-matter values -------------------------------------------------------------------
+
+def _line(doc: Document, key: str) -> int:
+    entry = doc.front_matter.entries.get(key)
+    return entry[0] if entry else 2
+
+
+def _text(doc: Document, key: str, problems: Problems, required: bool = False) -> str | None:
+    value = doc.front_matter.get(key)
+    if is_null(value):
+        if required:
+            problems.error(doc.path, _line(doc, key), f"'{key}' is missing or empty")
+        return None
+    if not isinstance(value, Scalar):
+        problems.error(doc.path, value.line, f"'{key}' must be a single text, not {describe(value)}")
+        return None
+    # Kept as written: `title: 2024` is the text "2024", `title: no` is "no".
+    text = " ".join(value.text.split())
+    if required and not text:
+        problems.error(doc.path, value.line, f"'{key}' is empty")
+        return None
+    return text
+
+
+_DATE_SPACE_OFFSET = re.compile(r"^(.*\d)\s+([+-]\d\d:?\d\d|Z)$")
+
+
+def parse_date(text: str, config: SiteConfig) -> datetime | None:
+    """ISO 8601 date or date-time; without an offset it is in the site's time zone."""
+    text = text.strip()
+    match = _DATE_SPACE_OFFSET.match(text)
+    if match:  # YAML's "2024-07-15 21:41:00 +08:00" form
+        text = match.group(1) + match.group(2)
+    try:
+        value = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=config.tz)
+    return value.astimezone(config.tz)
+
+
+def _date(doc: Document, config: SiteConfig, problems: Problems) -> datetime | None:
+    value = doc.front_matter.get("date")
+    if is_null(value):
+        problems.error(doc.path, _line(doc, "date"), "'date' is missing (write e.g. date: 2024-07-15T21:41:00+08:00)")
+        return None
+    if not isinstance(value, Scalar):
+        problems.error(doc.path, value.line, f"'date' must be a single date, not {describe(value)}")
+        return None
+    parsed = parse_date(value.text, config)
+    if parsed is None:
+        problems.error(doc.path, value.line, f"'{value.text}' is not a valid date; write e.g. "
+                       "2024-07-15 or 2024-07-15T21:41:00+08:00")
+    return parsed
+
+
+def _language(doc: Document, config: SiteConfig, problems: Problems) -> str:
+    text = _text(doc, "language", problems)
+    if text is None:
+        return config.default_language
+    code = normalise_language(text)
+    if code is None:
+        problems.error(doc.path, _line(doc, "language"),
+                       f"unknown language '{text}'; use one of {', '.join(SUPPORTED_LANGUAGES)}")
+        return config.default_language
+    return code
+
+
+def _labels(doc: Document, problems: Problems) -> tuple[str, ...]:
+    value = doc.front_matter.get("labels")
+    if is_null(value):
+        return ()
+    if isinstance(value, Scalar):
+        if not value.quoted and value.text.lower() in YAML11_BOOLEANS:
+            problems.error(doc.path, value.line, f"'labels: {value.text}' is unclear (YAML reads it as "
+                           f"true/false): write labels: [{value.text}] for a label, or labels: [] for none")
+            return ()
+        items = (value,)  # `labels: dasha` means one label
+    elif isinstance(value, Sequence):
+        items = value.items
+    else:
+        problems.error(doc.path, value.line, "'labels' must be a list, e.g. labels: [dasha, sihui]")
+        return ()
+    labels: list[str] = []
+    for item in items:
+        if not isinstance(item, Scalar) or not item.text.strip():
+            problems.error(doc.path, item.line, "each label must be a non-empty text")
+            continue
+        label = " ".join(item.text.split())
+        if label not in labels:
+            labels.append(label)
+    return tuple(labels)
+
+
+def _contacts(doc: Document, context: _Context, problems: Problems) -> tuple[Contact, ...]:
+    value = doc.front_matter.get("contacts")
+    if is_null(value):
+        return ()
+    items = (value,) if isinstance(value, (Scalar, Mapping)) else value.items
+    contacts = []
+    for number, item in enumerate(items, 1):
+        if isinstance(item, Mapping):  # a one-off contact written in the post
+            contact = parse_contact(doc.path, f"{Path(doc.path).stem}-{number}", item, item.line, problems)
+        elif isinstance(item, Scalar):
+            contact = context.contacts.get(item.text.strip())
+            if contact is None:
+                known = ", ".join(sorted(context.contacts)) or "none: contacts.yaml is missing or empty"
+                problems.error(doc.path, item.line, f"unknown contact id '{item.text}' (known ids: {known})")
+        else:
+            problems.error(doc.path, item.line, "a contact is an id from contacts.yaml or a mapping of fields")
+            contact = None
+        if contact is not None:
+            contacts.append(contact)
+    return tuple(contacts)
+
+
+def _slug(doc: Document, problems: Problems) -> str | None:
+    text = _text(doc, "slug", problems)
+    if text is not None and not urls.is_valid_explicit_slug(text):
+        problems.error(doc.path, _line(doc, "slug"),
+                       f"slug '{text}' may hold only lower-case a-z, 0-9 and single '-' between them")
+        return None
+    return text
+
+
+def _flag(doc: Document, key: str, problems: Problems) -> bool:
+    value = doc.front_matter.get(key)
+    if is_null(value):
+        return False
+    flag = parse_bool(value) if isinstance(value, Scalar) else None
+    if flag is None:
+        problems.error(doc.path, value.line, f"'{key}' must be true or false")
+        return False
+    return flag
+
+
+def _blogger_path(doc: Document, problems: Problems) -> str | None:
+    """The post's old Blogger address (/2024/07/x.html), kept so that old links still work."""
+    text = _text(doc, "blogger_path", problems)
+    if text is None:
+        return None
+    path = urlsplit(text).path if "://" in text else text
+    parts = PurePosixPath(unquote(path)).parts
+    if (not path.startswith("/") or not path.endswith(".html") or len(parts) < 2
+            or not all(urls.is_safe_segment(p) for p in parts[1:])):
+        problems.error(doc.path, _line(doc, "blogger_path"),
+                       f"blogger_path '{text}' must be a site path like /2024/07/post-name.html")
+        return None
+    return "/" + "/".join(parts[1:])
+
+
+# --- body ----------------------------------------------------------------------------------
+
+def _convert(doc: Document, context: _Context):  # noqa: ANN202
+    source_file = context.content_dir / doc.path
+
+    def resolve_image(src: str) -> str | None:
+        return _resolve_image(src, source_file, context)
+
+    converted = context.converter.convert(doc.body, resolve_image)
+    for src in converted.missing_images:
+        index = doc.body.find(src)
+        line = doc.body_line + doc.body[:index].count("\n") if index >= 0 else None
+        context.problems.warning(doc.path, line, f"image '{src}' not found (looked beside the post "
+                                 "and in the content folder)")
+    return converted
+
+
+def _resolve_image(src: str, source_file: Path, context: _Context) -> str | None:
+    """A local image becomes an asset at its path below the content folder; None if missing."""
+    path = unquote(urlsplit(src).path)
+    root = context.content_dir.resolve()
+    candidates = [root / path.lstrip("/")] if path.startswith("/") else [source_file.parent / path, root / path]
+    for candidate in candidates:
+        try:
+            resolved = candidate.resolve()
+            relative = resolved.relative_to(root)
+        except (OSError, ValueError):
+            continue  # outside the content folder: never published
+        if resolved.is_file():
+            url = "/" + relative.as_posix()
+            context.assets.setdefault(url, Asset(url, str(resolved)))
+            return urls.href(context.config.base_path, url)
+    return None
+
+
+def _warn_repeated_paragraphs(doc: Document, problems: Problems) -> None:
+    seen: dict[str, int] = {}
+    line = doc.body_line
+    for block in doc.body.split("\n\n"):
+        text = " ".join(block.split())
+        if len(text) >= 12 and not text.startswith(("|", "```", "    ")):
+            if text in seen:
+                problems.warning(doc.path, line + block.count("\n", 0, len(block) - len(block.lstrip("\n"))),
+                                 f"this paragraph repeats the one on line {seen[text]}")
+            else:
+                seen[text] = line + block.count("\n", 0, len(block) - len(block.lstrip("\n")))
+        line += block.count("\n") + 2
+
+
+# --- across posts --------------------------------------------------------------------------
+
+def _finish_posts(posts: list[Post], config: SiteConfig, problems: Problems) -> list[Post]:
+    """Decides the slug and URL of posts without an explicit one, and checks translations."""
+    by_slug: dict[str, Post] = {p.slug: p for p in posts if p.slug and p.translation_of is None}
+    finished = []
+    for post in posts:
+        if post.translation_of is not None:
+            original = by_slug.get(post.translation_of)
+            if original is None:
+                problems.error(post.source_path, post.line_of("translation_of"),
+                               f"translation_of: no post has the slug '{post.translation_of}'")
+                continue
+            if original.language == post.language:
+                problems.error(post.source_path, post.line_of("translation_of"),
+                               f"a translation must be in another language than {original.source_path}")
+                continue
+        slug = post.slug or _derived_slug(post)
+        if not slug:
+            problems.error(post.source_path, post.line_of("title"),
+                           "cannot make a URL from this title (no letters or digits): add a 'slug'")
+            continue
+        url = post.url or urls.post_url(post.date, slug)
+        finished.append(replace(post, slug=slug, url=url))
+    _check_unique_urls([(p.url, p.source_path) for p in finished], problems)
+    seen: dict[tuple[str, str], str] = {}
+    for post in finished:
+        if post.translation_of is not None:
+            key = (post.translation_of, post.language)
+            if key in seen:
+                problems.error(post.source_path, post.line_of("language"),
+                               f"{seen[key]} is already the {post.language} translation of '{post.translation_of}'")
+            seen[key] = post.source_path
+    return finished
+
+
+def _derived_slug(post: Post) -> str:
+    if post.translation_of:
+        # A translation lives beside its original: same slug, language suffix.
+        return f"{post.translation_of}-{post.language.lower()}"
+    return urls.slug_from_text(post.title) or urls.slug_from_text(Path(post.source_path).stem)
+
+
+def _check_unique_urls(entries: list[tuple[str, str]], problems: Problems) -> None:
+    owner: dict[str, str] = {}
+    for url, path in entries:
+        if url in owner:
+            problems.error(path, None, f"this would get the same URL {url} as {owner[url]}: give one of them another 'slug'")
+        else:
+            owner[url] = path
+
+
+def _select_published(posts: list[Post], options: ReadOptions, problems: Problems) -> list[Post]:
+    now = options.now or datetime.now().astimezone()
+    published = []
+    for post in posts:
+        if post.draft and not options.include_drafts:
+            problems.warning(post.source_path, post.line_of("draft"), "draft: not published (build with --drafts to see it)")
+            continue
+        if post.date > now and not options.include_future:
+            problems.warning(post.source_path, post.line_of("date"),
+                             "dated in the future: published by the first build after that date (or use --future)")
+            continue
+        published.append(post)
+    return published
+
+
+def _resolve_labels(posts: list[Post], entries: dict[str, Label], problems: Problems) -> tuple[Label, ...]:
+    """The labels in use, with their slugs; an empty or colliding slug is an error."""
+    labels: dict[str, Label] = {}
+    by_slug: dict[str, str] = {}
+    for post in posts:
+        for key in post.labels:
+            if key in labels:
+                continue
+            entry = entries.get(key)
+            slug = (entry.slug if entry and entry.slug else "") or urls.slug_from_text(key)
+            line = post.line_of("labels")
+            if not slug:
+                problems.error(post.source_path, line, f"label '{key}' gives an empty URL: give it a slug in labels.yaml")
+                continue
+            if slug in by_slug:
+                problems.error(post.source_path, line, f"label '{key}' gets the same URL /label/{slug}/ as label "
+                               f"'{by_slug[slug]}': write them the same way, or give one a slug in labels.yaml")
+                continue
+            by_slug[slug] = key
+            labels[key] = Label(key=key, slug=slug, names=entry.names if entry else ())
+    return tuple(sorted(labels.values(), key=lambda label: label.key.lower()))

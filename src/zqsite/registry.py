@@ -1,0 +1,112 @@
+"""The content folder's registries: `contacts.yaml` and `labels.yaml`."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from pathlib import Path
+
+from zqsite.errors import Problems
+from zqsite.frontmatter import decode_source
+from zqsite.languages import SUPPORTED_LANGUAGES, normalise_language
+from zqsite.models import CONTACT_FIELDS, Contact, Label
+from zqsite.urls import is_valid_explicit_slug
+from zqsite.yamlsource import Mapping, Scalar, YamlProblem, describe, parse_yaml
+
+CONTACTS_FILE = "contacts.yaml"
+LABELS_FILE = "labels.yaml"
+CONTACT_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+def _read_registry(content_dir: Path, name: str, problems: Problems) -> Mapping | None:
+    path = content_dir / name
+    if not path.is_file():
+        return None
+    source = decode_source(name, path.read_bytes(), problems)
+    if source is None:
+        return None
+    try:
+        root = parse_yaml(source.text)
+    except YamlProblem as exc:
+        problems.error(name, exc.line, exc.message)
+        return None
+    if root is None:
+        return None
+    if not isinstance(root, Mapping):
+        problems.error(name, root.line, "must be a mapping of ids to entries")
+        return None
+    return root
+
+
+def read_contacts(content_dir: Path, problems: Problems) -> dict[str, Contact]:
+    """Reads `contacts.yaml`: id -> fields. Values are kept exactly as written (no YAML typing)."""
+    root = _read_registry(content_dir, CONTACTS_FILE, problems)
+    contacts: dict[str, Contact] = {}
+    if root is None:
+        return contacts
+    for contact_id, (line, entry) in root.entries.items():
+        if not CONTACT_ID.match(contact_id):
+            problems.error(CONTACTS_FILE, line, f"contact id '{contact_id}' may hold only a-z, 0-9 and '-'")
+            continue
+        contact = parse_contact(CONTACTS_FILE, contact_id, entry, line, problems)
+        if contact is not None:
+            contacts[contact_id] = contact
+    return contacts
+
+
+def parse_contact(path: str, contact_id: str, entry, line: int, problems: Problems) -> Contact | None:  # noqa: ANN001
+    """One contact's fields from a YAML mapping (the registry's, or inline in a post)."""
+    if not isinstance(entry, Mapping):
+        problems.error(path, line, f"contact '{contact_id}' must be a mapping of fields (name, address, tel, …), "
+                       f"not {describe(entry)}")
+        return None
+    fields: dict[str, str] = {}
+    for key, (key_line, value) in entry.entries.items():
+        if key not in CONTACT_FIELDS:
+            close = difflib.get_close_matches(key, CONTACT_FIELDS, n=1)
+            hint = f"; did you mean '{close[0]}'?" if close else ""
+            problems.warning(path, key_line, f"unknown contact field '{key}' is ignored{hint}")
+            continue
+        if not isinstance(value, Scalar):
+            problems.error(path, key_line, f"contact field '{key}' must be a single value, not {describe(value)}")
+            continue
+        fields[key] = value.text.strip()
+    if not fields.get("name"):
+        problems.error(path, line, f"contact '{contact_id}' has no name")
+        return None
+    return Contact(id=contact_id, **fields)
+
+
+def read_labels(content_dir: Path, problems: Problems) -> dict[str, Label]:
+    """Reads `labels.yaml`: label -> optional slug and display names per language."""
+    root = _read_registry(content_dir, LABELS_FILE, problems)
+    labels: dict[str, Label] = {}
+    if root is None:
+        return labels
+    for key, (line, entry) in root.entries.items():
+        if not isinstance(entry, Mapping):
+            problems.error(LABELS_FILE, line, f"label '{key}' must have 'slug:' and/or 'names:' under it")
+            continue
+        slug = ""
+        names: list[tuple[str, str]] = []
+        for field_name, (field_line, value) in entry.entries.items():
+            if field_name == "slug" and isinstance(value, Scalar):
+                slug = value.text.strip()
+                if not is_valid_explicit_slug(slug):
+                    problems.error(LABELS_FILE, field_line, f"slug '{slug}' may hold only a-z, 0-9 and '-'")
+                    slug = ""
+            elif field_name == "names" and isinstance(value, Mapping):
+                for code, (name_line, name) in value.entries.items():
+                    language = normalise_language(code)
+                    if language is None:
+                        problems.error(LABELS_FILE, name_line, f"unknown language '{code}'; use one of "
+                                       f"{', '.join(SUPPORTED_LANGUAGES)}")
+                    elif not isinstance(name, Scalar) or not name.text.strip():
+                        problems.error(LABELS_FILE, name_line, "a label name must be a single, non-empty value")
+                    else:
+                        names.append((language, name.text.strip()))
+            else:
+                problems.error(LABELS_FILE, field_line, f"unknown or malformed field '{field_name}' "
+                               "(a label has 'slug: word' and 'names: {language: name}')")
+        labels[key] = Label(key=key, slug=slug, names=tuple(names))
+    return labels

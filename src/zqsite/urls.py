@@ -1,0 +1,96 @@
+"""The one place that decides slugs, site URLs and output paths (and the one user of slugify).
+
+A site URL here is a path below the site's base path, starting with "/": "/2024/07/x.html",
+"/label/dasha/". Templates get them with the base path already in front.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from urllib.parse import quote
+
+from slugify import slugify
+
+SLUG_MAX_LENGTH = 60
+EXPLICIT_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_ASCII_WORD = re.compile(r"[A-Za-z0-9]")
+# Han, kana, CJK punctuation and full-width forms: dropped from mixed Latin/CJK titles, since
+# slugify would spell them out in pinyin (and read Japanese kanji as Chinese).
+_CJK = re.compile(r"[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]+")
+
+
+def is_valid_explicit_slug(text: str) -> bool:
+    """An editor's `slug`: only a-z, 0-9 and single hyphens."""
+    return bool(EXPLICIT_SLUG.match(text)) and len(text) <= 200
+
+
+def slug_from_text(text: str) -> str:
+    """The slug of a title or label; may be "" (punctuation or emoji only).
+
+    Text with Latin letters or digits becomes ASCII ("Dasha Town" -> "dasha-town"), CJK
+    characters in it dropped. Text without any keeps its own script, lower-cased
+    (大沙 -> "大沙", 肇慶市の大規模産業クラスター unchanged): distinct words stay distinct
+    instead of colliding in pinyin (大沙, 大廈 and 大厦 would all be "da-sha").
+    """
+    if _ASCII_WORD.search(text):
+        return slugify(_CJK.sub(" ", text), max_length=SLUG_MAX_LENGTH, word_boundary=True, save_order=True)
+    return slugify(text, allow_unicode=True, max_length=SLUG_MAX_LENGTH, word_boundary=True, save_order=True)
+
+
+def is_safe_segment(text: str) -> bool:
+    """True if `text` can be one path segment that stays inside the output folder."""
+    return bool(text) and text not in (".", "..") and not any(c in text for c in "/\\\0") and ":" not in text
+
+
+def post_url(date: datetime, slug: str) -> str:
+    """Blogger's permalink form: /YYYY/MM/<slug>.html (year and month in the site's time zone)."""
+    return f"/{date:%Y}/{date:%m}/{slug}.html"
+
+
+def page_url(slug: str) -> str:
+    """A standalone page, at Blogger's page address."""
+    return f"/p/{slug}.html"
+
+
+def label_url(slug: str, page: int = 1) -> str:
+    return paginated(f"/label/{slug}/", page)
+
+
+def label_feed_url(slug: str) -> str:
+    return f"/label/{slug}/feed.xml"
+
+
+def year_url(year: int, page: int = 1) -> str:
+    return paginated(f"/{year:04d}/", page)
+
+
+def month_url(year: int, month: int, page: int = 1) -> str:
+    return paginated(f"/{year:04d}/{month:02d}/", page)
+
+
+def language_home_url(prefix: str, page: int = 1) -> str:
+    return paginated(f"/{prefix}/", page)
+
+
+def paginated(first_page: str, page: int) -> str:
+    """Page 1 is the folder itself; page N is <folder>page/N/."""
+    return first_page if page == 1 else f"{first_page}page/{page}/"
+
+
+def output_path(url: str) -> str:
+    """The file (relative to the output folder) that serves a site URL."""
+    path = url.lstrip("/")
+    if path == "" or path.endswith("/"):
+        return path + "index.html"
+    return path
+
+
+def href(base_path: str, url: str) -> str:
+    """A site URL as a link: base path in front, non-ASCII characters percent-encoded."""
+    return quote(base_path.rstrip("/") + url, safe="/:?=&#%~+!$,;@()*'")
+
+
+def absolute(base_url: str, url: str) -> str:
+    """A site URL as an absolute URL, for feeds, canonical links and sitemaps."""
+    return quote(base_url.rstrip("/") + url, safe="/:?=&#%~+!$,;@()*'")
