@@ -1,0 +1,135 @@
+"""Command line: `python build.py`, `python -m zqsite <command>` and the `zqsite` script."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import signal
+import sys
+from pathlib import Path
+from typing import Sequence
+
+from zqsite.errors import BuildFailed, OutputError, Problem
+from zqsite.pipeline import PROJECT_ROOT, BuildOptions, build_site, load_site
+
+COMMANDS = ("build", "check")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    if not args or args[0] not in COMMANDS and args[0] not in ("-h", "--help"):
+        args.insert(0, "build")
+    parser = _parser()
+    options = parser.parse_args(args)
+    logging.basicConfig(level=logging.WARNING, format="%(message)s")
+    # SIGTERM ends a build like Ctrl-C: the staging folder is removed, the published site kept.
+    signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        return options.run(options)
+    except KeyboardInterrupt:
+        print("zqsite: interrupted; the published site was left as it was", file=sys.stderr)
+        return 130
+
+
+def _interrupt(signum, frame) -> None:  # noqa: ANN001
+    raise KeyboardInterrupt
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="zqsite", description="Build the zqsite blog.")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    def site_options(sub: argparse.ArgumentParser) -> None:
+        sub.add_argument("--content", type=Path, default=PROJECT_ROOT / "content", metavar="DIR",
+                         help="content folder (default: the project's content/)")
+        sub.add_argument("--config", type=Path, default=None, metavar="FILE",
+                         help="configuration file (default: the project's site.yaml, else defaults)")
+        sub.add_argument("--drafts", action="store_true", help="publish posts marked draft: true")
+        sub.add_argument("--future", action="store_true", help="publish posts dated in the future")
+        sub.add_argument("--strict", action="store_true", help="fail on warnings too")
+
+    build = commands.add_parser("build", help="build the site (the default command)")
+    site_options(build)
+    build.add_argument("--output", type=Path, default=PROJECT_ROOT / "public", metavar="DIR",
+                       help="output folder (default: the project's public/)")
+    build.add_argument("-q", "--quiet", action="store_true", help="print only problems")
+    build.set_defaults(run=_run_build)
+
+    check = commands.add_parser("check", help="validate content and configuration; write nothing")
+    site_options(check)
+    check.set_defaults(run=_run_check)
+    return parser
+
+
+def _options(args: argparse.Namespace, output: Path | None = None) -> BuildOptions:
+    return BuildOptions(content_dir=args.content, output_dir=output or PROJECT_ROOT / "public",
+                        config_path=args.config, include_drafts=args.drafts,
+                        include_future=args.future, strict=args.strict)
+
+
+def _run_build(args: argparse.Namespace) -> int:
+    options = _options(args, args.output)
+    show_progress = not args.quiet
+    try:
+        report = build_site(options, progress=_progress_printer() if show_progress else None)
+    except BuildFailed as failure:
+        _print_problems(failure.problems.sorted(), options.content_dir)
+        errors = len(failure.problems.errors)
+        print(f"zqsite: {failure} ({errors} error{'s' * (errors != 1)}); nothing was published",
+              file=sys.stderr)
+        return 1
+    except OutputError as exc:
+        print(f"zqsite: {exc}", file=sys.stderr)
+        return 1
+    _print_problems(report.warnings, options.content_dir)
+    if not args.quiet:
+        print(f"Built {report.posts} posts, {report.pages} pages: {report.files_written} files written, "
+              f"{report.files_unchanged} unchanged, {report.files_deleted} removed; "
+              f"{len(report.warnings)} warnings; {report.seconds:.2f} s → {_shown(options.output_dir)}")
+    return 0
+
+
+def _run_check(args: argparse.Namespace) -> int:
+    options = _options(args)
+    try:
+        site = load_site(options)
+    except BuildFailed as failure:
+        _print_problems(failure.problems.sorted(), options.content_dir)
+        print(f"zqsite: {len(failure.problems.errors)} errors, {len(failure.problems.warnings)} warnings",
+              file=sys.stderr)
+        return 1
+    _print_problems(site.problems.sorted(), options.content_dir)
+    print(f"Checked {len(site.index.all_posts)} posts: no errors, {len(site.problems.warnings)} warnings")
+    return 0
+
+
+def _print_problems(problems: Sequence[Problem], content_dir: Path) -> None:
+    for problem in problems:
+        candidate = content_dir / problem.path
+        path = _shown(candidate) if candidate.exists() else problem.path
+        line = f"{path}:{problem.line}" if problem.line else path
+        print(f"{line}: {'error' if problem.is_error else 'warning'}: {problem.message}", file=sys.stderr)
+
+
+def _shown(path: Path) -> str:
+    """A path as the editor would type it: relative to the current folder where possible."""
+    try:
+        return os.path.relpath(path)
+    except ValueError:
+        return str(path)
+
+
+def _progress_printer():  # noqa: ANN202
+    terminal = sys.stderr.isatty()
+
+    def progress(done: int, total: int) -> None:
+        if terminal:
+            filled = int(30 * done / max(total, 1))
+            end = "\n" if done >= total else ""
+            print(f"\r[{'#' * filled}{'.' * (30 - filled)}] {done}/{total} files", end=end, file=sys.stderr,
+                  flush=True)
+        elif done < total:
+            print(f"{done}/{total} files rendered", file=sys.stderr)
+
+    return progress

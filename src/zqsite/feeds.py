@@ -1,0 +1,51 @@
+"""Feed specs -> RSS 2.0 / Atom bytes (the one user of feedgen)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from feedgen.feed import FeedGenerator
+
+from zqsite import urls
+from zqsite.config import SiteConfig
+from zqsite.pages import FeedSpec
+
+# A fixed date for feeds without posts, so that two builds give the same bytes.
+_EPOCH = datetime(2000, 1, 1, tzinfo=timezone.utc)
+
+
+def render_feed(spec: FeedSpec, config: SiteConfig, label_names: dict[str, str]) -> bytes:
+    """One feed with full content, absolute URLs and dates with offsets; no build time in it."""
+    absolute = lambda url: urls.absolute(config.base_url, url)  # noqa: E731
+    fg = FeedGenerator()
+    fg.id(absolute(spec.url))
+    fg.title(spec.title)
+    fg.description(config.description or spec.title)
+    fg.subtitle(config.description or spec.title)
+    fg.link(href=absolute(spec.link_url), rel="alternate")
+    fg.link(href=absolute(spec.url), rel="self")
+    fg.language(spec.language)
+    if config.author:
+        fg.author(name=config.author)
+    fg.generator("zqsite")
+    updated = spec.posts[0].date if spec.posts else _EPOCH
+    fg.updated(updated)
+    fg.lastBuildDate(updated)
+    # feedgen puts the first added entry last: add the oldest first.
+    for post in reversed(spec.posts):
+        entry = fg.add_entry()
+        link = absolute(post.url)
+        entry.id(link)
+        entry.guid(link, permalink=True)
+        entry.title(post.title)
+        entry.link(href=link, rel="alternate")
+        entry.published(post.date)
+        entry.updated(post.date)
+        entry.content(post.body_html, type="CDATA" if spec.kind == "rss" else "html")
+        if post.summary_text:
+            entry.summary(post.summary_text) if spec.kind == "atom" else entry.description(post.summary_text)
+        for key in post.labels:
+            entry.category(term=label_names.get(key, key))
+    if spec.kind == "rss":
+        return fg.rss_str(pretty=True)
+    return fg.atom_str(pretty=True)

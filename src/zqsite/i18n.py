@@ -1,0 +1,71 @@
+"""Interface strings (one message catalogue per language) and dates in each language (Babel/CLDR)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from functools import lru_cache
+from pathlib import Path
+from types import SimpleNamespace
+
+import yaml
+from babel.dates import format_date, format_skeleton, format_time
+
+from zqsite.languages import SUPPORTED_LANGUAGES, babel_locale
+
+MESSAGES_DIR = Path(__file__).parent / "messages"
+
+# CLDR's full Japanese date runs the weekday into the date ("2024年7月15日月曜日"); Blogger's
+# Japanese interface, which readers of this blog know, puts a space before it.
+_FULL_DATE_PATTERNS = {"ja": "y年M月d日 EEEE"}
+
+
+class Catalogue(SimpleNamespace):
+    """Interface strings of one language: `t.older_posts` in templates, `t["older_posts"]` in code.
+
+    Attributes, not a dict: in Jinja `t.copy` would otherwise find dict.copy.
+    """
+
+    def __getitem__(self, key: str) -> str:
+        return getattr(self, key)
+
+    def keys(self) -> set[str]:
+        return set(vars(self))
+
+
+@lru_cache(maxsize=None)
+def messages(language: str) -> Catalogue:
+    """The catalogue of a language; every catalogue must have the English one's keys."""
+    with open(MESSAGES_DIR / f"{language}.yaml", encoding="utf-8") as handle:
+        entries = yaml.safe_load(handle)
+    if language != "en":
+        missing = messages("en").keys() - set(entries)
+        if missing:
+            raise ValueError(f"messages/{language}.yaml lacks {', '.join(sorted(missing))}")
+    return Catalogue(**entries)
+
+
+def check_catalogues() -> None:
+    for code in SUPPORTED_LANGUAGES:
+        messages(code)
+
+
+@lru_cache(maxsize=4096)
+def full_date(day: date, language: str) -> str:
+    """"Monday, July 15, 2024" / "2024年7月15日 星期一" / "2024年7月15日 月曜日"."""
+    return format_date(day, _FULL_DATE_PATTERNS.get(language, "full"), locale=babel_locale(language))
+
+
+@lru_cache(maxsize=4096)
+def month_name(year: int, month: int, language: str) -> str:
+    """"July 2024" / "2024年7月"."""
+    return format_skeleton("yMMMM", date(year, month, 1), locale=babel_locale(language))
+
+
+@lru_cache(maxsize=1024)
+def short_month(year: int, month: int, language: str) -> str:
+    """The month alone, for the archive widget: "July" / "7月"."""
+    return format_date(date(year, month, 1), "LLLL", locale=babel_locale(language))
+
+
+def time_of_day(moment: datetime, language: str) -> str:
+    return format_time(moment, "short", locale=babel_locale(language))

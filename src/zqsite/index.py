@@ -1,0 +1,107 @@
+"""Grouping and ordering: posts -> SiteIndex (newest first; by language, label, year and month). Pure."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Sequence, TypeVar
+
+from zqsite.models import Label, Post
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class MonthArchive:
+    year: int
+    month: int
+    posts: tuple[Post, ...]
+
+
+@dataclass(frozen=True)
+class YearArchive:
+    year: int
+    posts: tuple[Post, ...]
+    months: tuple[MonthArchive, ...]  # newest first
+
+
+@dataclass(frozen=True)
+class SiteIndex:
+    """Every published post, grouped the ways the site shows them; all tuples newest first."""
+
+    all_posts: tuple[Post, ...]
+    # Home, label pages and archives list each post once, in the default language where it
+    # has a version in it (its translations are linked from it).
+    listing: tuple[Post, ...]
+    by_language: dict[str, tuple[Post, ...]]
+    labels: tuple[Label, ...]  # labels with at least one post, sorted by key
+    by_label: dict[str, tuple[Post, ...]]
+    years: tuple[YearArchive, ...]
+    versions: dict[str, tuple[Post, ...]]  # post url -> all language versions, original first
+    neighbours: dict[str, tuple[Post | None, Post | None]]  # post url -> (newer, older), same language
+
+
+def sort_newest_first(posts: Sequence[Post]) -> tuple[Post, ...]:
+    # The URL breaks ties so that the order never depends on the order files were read in.
+    return tuple(sorted(sorted(posts, key=lambda p: p.url), key=lambda p: p.date, reverse=True))
+
+
+def build_index(posts: Sequence[Post], labels: Sequence[Label], default_language: str) -> SiteIndex:
+    """Groups published posts; `labels` are the labels in use (from the reader)."""
+    all_posts = sort_newest_first(posts)
+
+    groups: dict[str, list[Post]] = defaultdict(list)
+    for post in all_posts:
+        groups[post.translation_of or post.slug].append(post)
+    versions: dict[str, tuple[Post, ...]] = {}
+    listed_of: dict[str, Post] = {}
+    for group in groups.values():
+        ordered = tuple(sorted(group, key=lambda p: (p.translation_of is not None, p.language)))
+        listed = next((p for p in ordered if p.language == default_language), ordered[0])
+        for post in ordered:
+            versions[post.url] = ordered
+            listed_of[post.url] = listed
+    listing = tuple(p for p in all_posts if listed_of[p.url] is p)
+
+    by_language_lists: dict[str, list[Post]] = defaultdict(list)
+    for post in all_posts:
+        by_language_lists[post.language].append(post)
+    by_language = {code: tuple(items) for code, items in sorted(by_language_lists.items())}
+
+    by_label_lists: dict[str, list[Post]] = defaultdict(list)
+    for post in all_posts:
+        listed = listed_of[post.url]
+        for key in post.labels:
+            # A version that is not listed shows up only for labels its listed version lacks.
+            if listed is post or key not in listed.labels:
+                by_label_lists[key].append(post)
+    by_label = {key: tuple(items) for key, items in by_label_lists.items()}
+    used_labels = tuple(label for label in labels if label.key in by_label)
+
+    neighbours: dict[str, tuple[Post | None, Post | None]] = {}
+    for same_language in by_language.values():
+        for i, post in enumerate(same_language):
+            newer = same_language[i - 1] if i > 0 else None
+            older = same_language[i + 1] if i + 1 < len(same_language) else None
+            neighbours[post.url] = (newer, older)
+
+    return SiteIndex(all_posts, listing, by_language, used_labels, by_label,
+                     group_by_date(listing), versions, neighbours)
+
+
+def group_by_date(posts: Sequence[Post]) -> tuple[YearArchive, ...]:
+    """Years, then months, newest first (dates are already in the site's time zone)."""
+    years: dict[int, dict[int, list[Post]]] = defaultdict(lambda: defaultdict(list))
+    for post in posts:
+        years[post.date.year][post.date.month].append(post)
+    archives = []
+    for year in sorted(years, reverse=True):
+        months = tuple(MonthArchive(year, month, tuple(years[year][month]))
+                       for month in sorted(years[year], reverse=True))
+        archives.append(YearArchive(year, tuple(p for m in months for p in m.posts), months))
+    return tuple(archives)
+
+
+def paginate(items: Sequence[T], per_page: int) -> list[tuple[T, ...]]:
+    """Splits a list into pages of `per_page`; no empty pages (an empty list gives none)."""
+    return [tuple(items[i:i + per_page]) for i in range(0, len(items), per_page)]

@@ -1,0 +1,219 @@
+"""Which pages and feeds exist, at which URL, showing what (pagination included). Pure: no Jinja, no disk."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, Sequence
+
+from markupsafe import Markup
+
+from zqsite import i18n, urls
+from zqsite.config import SiteConfig
+from zqsite.index import SiteIndex, paginate
+from zqsite.languages import native_name, url_prefix
+from zqsite.models import Post, StandalonePage
+from zqsite.views import Entry, Link, ViewMaker
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    """One HTML page to render: its URL, its template and the values the template shows."""
+
+    url: str
+    template: str
+    language: str
+    context: dict[str, Any] = field(compare=False)
+
+
+@dataclass(frozen=True)
+class FeedSpec:
+    """One feed: RSS or Atom, of `posts` (newest first), found at `url`."""
+
+    url: str
+    kind: str  # "rss" or "atom"
+    title: str
+    language: str
+    link_url: str  # the HTML page the feed belongs to
+    posts: tuple[Post, ...]
+
+
+@dataclass(frozen=True)
+class DayGroup:
+    """The posts of one day under one Blogger-style date header."""
+
+    date_iso: str
+    date_text: str
+    entries: tuple[Entry, ...]
+
+
+@dataclass(frozen=True)
+class SitePlan:
+    pages: tuple[PageSpec, ...]
+    feeds: tuple[FeedSpec, ...]
+    languages: tuple[str, ...]  # languages that have pages (the sidebar is rendered once for each)
+
+
+def plan_site(index: SiteIndex, standalone: Sequence[StandalonePage], config: SiteConfig,
+              views: ViewMaker) -> SitePlan:
+    """Every page and feed of the site, in a stable order."""
+    default = config.default_language
+    pages: list[PageSpec] = []
+    feeds: list[FeedSpec] = []
+    words = i18n.messages(default)
+    full = config.listing == "full"
+
+    pages += _listing(views, index.listing, urls.paginated("/", 1), default, config, full, kind="home",
+                      title=config.title, heading="", keep_empty=True)
+    feeds += _feeds(index.listing, "/feed.xml", "/atom.xml", config.title, default, "/", config)
+
+    for code, posts in index.by_language.items():
+        if code == default:
+            continue
+        home = urls.language_home_url(url_prefix(code))
+        title = f"{config.title} ({native_name(code)})"
+        pages += _listing(views, posts, home, code, config, full, kind="home", title=title, heading="")
+        feeds += _feeds(posts, f"{home}feed.xml", f"{home}atom.xml", title, code, home, config)
+
+    for post in index.all_posts:
+        pages.append(_post_page(views, post, index, config))
+
+    for label in index.labels:
+        posts = index.by_label[label.key]
+        name = label.name(default)
+        first = urls.label_url(label.slug)
+        pages += _listing(views, posts, first, default, config, full, kind="label", title=name,
+                          heading=words["showing_label"].format(label=name), show_all=True,
+                          feed_url=urls.label_feed_url(label.slug))
+        feeds.append(FeedSpec(urls.label_feed_url(label.slug), "rss", f"{config.title}: {name}", default,
+                              first, posts[: config.feed_size]))
+    pages.append(PageSpec("/label/", "labels.html", default, {
+        "title": words["all_labels"],
+        "labels": tuple(views.label_link(label.key, default, len(index.by_label[label.key]))
+                        for label in index.labels),
+    }))
+
+    for year in index.years:
+        pages += _listing(views, year.posts, urls.year_url(year.year), default, config, full, kind="archive",
+                          title=str(year.year), heading=words["showing_year"].format(year=year.year),
+                          show_all=True)
+        for month in year.months:
+            name = i18n.month_name(month.year, month.month, default)
+            pages += _listing(views, month.posts, urls.month_url(month.year, month.month), default, config,
+                              full, kind="archive", title=name,
+                              heading=words["showing_month"].format(month=name), show_all=True)
+    pages.append(PageSpec("/archive/", "archive.html", default, {
+        "title": words["full_archive"],
+        "years": _archive_tree(views, index, default, titles_everywhere=True),
+    }))
+
+    for page in standalone:
+        pages.append(PageSpec(page.url, "page.html", page.language, {
+            "title": page.title,
+            "body_html": Markup(page.body_html),
+            "contacts": tuple(views.card(c, page.language) for c in page.contacts),
+        }))
+    pages.append(PageSpec("/404.html", "404.html", default, {"title": words["not_found_title"]}))
+
+    languages = tuple(sorted({p.language for p in pages}))
+    return SitePlan(tuple(pages), tuple(feeds), languages)
+
+
+def _listing(views: ViewMaker, posts: Sequence[Post], first_url: str, language: str, config: SiteConfig,
+             full: bool, *, kind: str, title: str, heading: str, show_all: bool = False,
+             feed_url: str = "", keep_empty: bool = False) -> list[PageSpec]:
+    """The pages of one paginated list: first_url, then first_url/page/2/, …"""
+    chunks = paginate(posts, config.posts_per_page) or ([()] if keep_empty else [])
+    words = i18n.messages(language)
+    specs = []
+    for number, chunk in enumerate(chunks, 1):
+        newer = urls.paginated(first_url, number - 1) if number > 1 else ""
+        older = urls.paginated(first_url, number + 1) if number < len(chunks) else ""
+        page_title = title if number == 1 else f"{title} – {words['page_of'].format(page=number, pages=len(chunks))}"
+        specs.append(PageSpec(urls.paginated(first_url, number), "list.html", language, {
+            "kind": kind,
+            "title": page_title,
+            "heading": heading,
+            "show_all_href": views.href("/") if show_all else "",
+            "days": _group_by_day(views, chunk, language),
+            "full_posts": full,
+            "newer_href": views.href(newer) if newer else "",
+            "older_href": views.href(older) if older else "",
+            "page_number": number,
+            "page_count": len(chunks),
+            "feed_href": views.href(feed_url) if feed_url else "",
+        }))
+    return specs
+
+
+def _group_by_day(views: ViewMaker, posts: Sequence[Post], language: str) -> tuple[DayGroup, ...]:
+    groups: list[DayGroup] = []
+    for post in posts:
+        entry = views.entry(post, language)
+        if groups and groups[-1].date_iso == entry.day_key:
+            last = groups[-1]
+            groups[-1] = DayGroup(last.date_iso, last.date_text, last.entries + (entry,))
+        else:
+            day = date.fromisoformat(entry.day_key)
+            groups.append(DayGroup(entry.day_key, i18n.full_date(day, language), (entry,)))
+    return tuple(groups)
+
+
+def _post_page(views: ViewMaker, post: Post, index: SiteIndex, config: SiteConfig) -> PageSpec:
+    newer, older = index.neighbours.get(post.url, (None, None))
+    versions = index.versions.get(post.url, (post,))
+    return PageSpec(post.url, "post.html", post.language, {
+        "title": post.title,
+        "entry": views.entry(post, post.language),
+        "newer": Link(newer.title, views.href(newer.url)) if newer else None,
+        "older": Link(older.title, views.href(older.url)) if older else None,
+        # hreflang alternates: every language version, and x-default (the listed one)
+        "alternates": tuple((p.language, views.absolute(p.url)) for p in versions) if len(versions) > 1 else (),
+        "x_default": views.absolute(versions[0].url) if len(versions) > 1 else "",
+        "description": post.summary_text,
+    })
+
+
+@dataclass(frozen=True)
+class ArchiveMonth:
+    link: Link
+    posts: tuple[Link, ...]  # empty where titles are not shown
+
+
+@dataclass(frozen=True)
+class ArchiveYear:
+    link: Link
+    months: tuple[ArchiveMonth, ...]
+    open: bool
+
+
+def _archive_tree(views: ViewMaker, index: SiteIndex, language: str, titles_everywhere: bool) -> tuple[ArchiveYear, ...]:
+    """Years ▸ months with counts; titles under every month, or (widget) under the newest only."""
+    years = []
+    for y, year in enumerate(index.years):
+        months = []
+        for m, month in enumerate(year.months):
+            show_titles = titles_everywhere or (y == 0 and m == 0)
+            titles = tuple(Link(p.title, views.href(p.url)) for p in month.posts) if show_titles else ()
+            months.append(ArchiveMonth(Link(i18n.short_month(month.year, month.month, language),
+                                            views.href(urls.month_url(month.year, month.month)),
+                                            count=len(month.posts)), titles))
+        years.append(ArchiveYear(Link(str(year.year), views.href(urls.year_url(year.year)), count=len(year.posts)),
+                                 tuple(months), open=y == 0))
+    return tuple(years)
+
+
+def sidebar_context(views: ViewMaker, index: SiteIndex, language: str) -> dict[str, Any]:
+    """The widgets shown on every page (Labels, Blog Archive): the same on every page of a language."""
+    return {
+        "labels": tuple(views.label_link(label.key, language, len(index.by_label[label.key]))
+                        for label in sorted(index.labels, key=lambda lb: lb.name(language).lower())),
+        "archive": _archive_tree(views, index, language, titles_everywhere=False),
+    }
+
+
+def _feeds(posts: Sequence[Post], rss_url: str, atom_url: str, title: str, language: str, link_url: str,
+           config: SiteConfig) -> list[FeedSpec]:
+    newest = tuple(posts[: config.feed_size])
+    return [FeedSpec(rss_url, "rss", title, language, link_url, newest),
+            FeedSpec(atom_url, "atom", title, language, link_url, newest)]

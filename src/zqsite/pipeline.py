@@ -1,0 +1,120 @@
+"""The build, as named phases in order: configure → read → index → plan → render → write."""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Callable
+
+from zqsite import i18n
+from zqsite.config import CONFIG_FILE_NAME, SiteConfig, load_config
+from zqsite.errors import BuildFailed, Problem, Problems
+from zqsite.feeds import render_feed
+from zqsite.index import SiteIndex, build_index
+from zqsite.models import SiteContent
+from zqsite.pages import SitePlan, plan_site, sidebar_context
+from zqsite.reader import ReadOptions, read_site
+from zqsite.render import Renderer
+from zqsite.urls import output_path
+from zqsite.views import ViewMaker
+from zqsite.writer import SiteWriter
+
+log = logging.getLogger(__name__)
+PROJECT_ROOT = Path(__file__).resolve().parents[2]  # the checkout: templates/, static/, site.yaml
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    content_dir: Path = PROJECT_ROOT / "content"
+    output_dir: Path = PROJECT_ROOT / "public"
+    config_path: Path | None = None  # None: the project's site.yaml if there is one, else defaults
+    templates_dir: Path = PROJECT_ROOT / "templates"
+    static_dir: Path = PROJECT_ROOT / "static"
+    include_drafts: bool = False
+    include_future: bool = False
+    strict: bool = False
+    now: datetime | None = None
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    posts: int
+    pages: int  # HTML pages in the site
+    files_written: int
+    files_unchanged: int
+    files_deleted: int
+    warnings: tuple[Problem, ...]
+    seconds: float
+
+
+@dataclass
+class LoadedSite:
+    config: SiteConfig
+    content: SiteContent
+    index: SiteIndex
+    problems: Problems = field(default_factory=Problems)
+
+
+def default_config_path() -> Path | None:
+    path = PROJECT_ROOT / CONFIG_FILE_NAME
+    return path if path.is_file() else None
+
+
+def load_site(options: BuildOptions) -> LoadedSite:
+    """Configuration and content, validated; BuildFailed lists every error (and the warnings)."""
+    config_path = options.config_path if options.config_path is not None else default_config_path()
+    config, problems = load_config(config_path, str(config_path) if config_path else None)
+    if not options.content_dir.is_dir():
+        problems.error(str(options.content_dir), None, "content folder not found")
+    if problems.errors:
+        raise BuildFailed(problems)
+    read_options = ReadOptions(options.include_drafts, options.include_future, options.now)
+    content = read_site(options.content_dir, config, read_options, problems)
+    if problems.errors or (options.strict and problems.warnings):
+        raise BuildFailed(problems, "warnings are errors with --strict" if not problems.errors else "build failed")
+    index = build_index(content.posts, content.labels, config.default_language)
+    return LoadedSite(config, content, index, problems)
+
+
+def build_site(options: BuildOptions, progress: Callable[[int, int], None] | None = None) -> BuildReport:
+    """Builds the whole site and publishes it only if every phase succeeded."""
+    started = time.perf_counter()
+    site = load_site(options)
+    views = ViewMaker(site.config, site.index.labels, site.index.versions)
+    plan = plan_site(site.index, site.content.pages, site.config, views)
+    renderer = _make_renderer(options, site, plan, views)
+    renderer.check_templates()
+    label_names = {label.key: label.name(site.config.default_language) for label in site.index.labels}
+
+    protected = [options.content_dir, options.templates_dir, options.static_dir, PROJECT_ROOT]
+    with SiteWriter(options.output_dir, protected) as writer:
+        total = len(plan.pages) + len(plan.feeds)
+        for number, spec in enumerate(plan.pages, 1):
+            writer.write(output_path(spec.url), renderer.render(spec))
+            if progress and number % 200 == 0:
+                progress(number, total)
+        for feed in plan.feeds:
+            writer.write(output_path(feed.url), render_feed(feed, site.config, label_names))
+        if options.static_dir.is_dir():
+            for path in sorted(options.static_dir.rglob("*")):
+                if path.is_file():
+                    writer.copy("static/" + path.relative_to(options.static_dir).as_posix(), path)
+        for asset in site.content.assets:
+            writer.copy(asset.url.lstrip("/"), Path(asset.source))
+        stats = writer.commit()
+    if progress:
+        progress(total, total)
+    return BuildReport(
+        posts=len(site.index.all_posts), pages=len(plan.pages), files_written=stats.written,
+        files_unchanged=stats.unchanged, files_deleted=stats.deleted,
+        warnings=tuple(site.problems.warnings), seconds=time.perf_counter() - started)
+
+
+def _make_renderer(options: BuildOptions, site: LoadedSite, plan: SitePlan, views: ViewMaker) -> Renderer:
+    languages = tuple(sorted({site.config.default_language, *site.index.by_language}))
+    sidebars = {code: sidebar_context(views, site.index, code) for code in plan.languages}
+    i18n.check_catalogues()
+    return Renderer(options.templates_dir, site.config, site.content.pages, languages, sidebars)

@@ -1,0 +1,119 @@
+"""Page specs -> HTML bytes through the templates (the one user of Jinja)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from zqsite import i18n, urls
+from zqsite.config import SiteConfig
+from zqsite.errors import BuildFailed, Problem
+from zqsite.languages import native_name, url_prefix
+from zqsite.models import StandalonePage
+from zqsite.pages import PageSpec
+from zqsite.views import Link
+
+
+@dataclass(frozen=True)
+class Chrome:
+    """What every page of one language shows around its content."""
+
+    title: str
+    description: str
+    home_href: str
+    nav: tuple[Link, ...]
+    language_homes: tuple[Link, ...]
+    feed_rss_href: str
+    feed_atom_href: str
+    css_href: str
+    js_href: str
+    favicon_href: str
+
+
+def make_environment(templates_dir: Path) -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(templates_dir)),
+        autoescape=True,  # every title, label and contact field is escaped, in attributes too
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        auto_reload=False,
+    )
+
+
+class Renderer:
+    """Renders pages; the sidebar and chrome of each language are built once and reused."""
+
+    def __init__(self, templates_dir: Path, config: SiteConfig, standalone: tuple[StandalonePage, ...],
+                 languages_with_homes: tuple[str, ...], sidebars: dict[str, dict[str, Any]]) -> None:
+        self.env = make_environment(templates_dir)
+        self.config = config
+        self.standalone = standalone
+        self.languages_with_homes = languages_with_homes
+        self.sidebar_contexts = sidebars
+        self._chrome: dict[str, Chrome] = {}
+        self._sidebar_html: dict[str, Markup] = {}
+        self._templates: dict[str, jinja2.Template] = {}
+
+    def _href(self, url: str) -> str:
+        return urls.href(self.config.base_path, url)
+
+    def chrome(self, language: str) -> Chrome:
+        found = self._chrome.get(language)
+        if found is None:
+            words = i18n.messages(language)
+            default = self.config.default_language
+            home = "/" if language == default else urls.language_home_url(url_prefix(language))
+            nav = (Link(words["home"], self._href(home)),
+                   *(Link(p.title, self._href(p.url)) for p in self.standalone))
+            homes = tuple(
+                Link(native_name(code), self._href("/" if code == default else urls.language_home_url(url_prefix(code))),
+                     lang=code, current=code == language)
+                for code in self.languages_with_homes)
+            found = self._chrome[language] = Chrome(
+                title=self.config.title, description=self.config.description, home_href=self._href(home),
+                nav=nav, language_homes=homes if len(homes) > 1 else (),
+                feed_rss_href=self._href(f"{home}feed.xml"), feed_atom_href=self._href(f"{home}atom.xml"),
+                css_href=self._href("/static/site.css"), js_href=self._href("/static/site.js"),
+                favicon_href=self._href("/static/favicon.svg"))
+        return found
+
+    def sidebar(self, language: str) -> Markup:
+        found = self._sidebar_html.get(language)
+        if found is None:
+            context = self.sidebar_contexts.get(language) or self.sidebar_contexts[self.config.default_language]
+            html = self._template("_sidebar.html").render(t=i18n.messages(language), lang=language, **context)
+            found = self._sidebar_html[language] = Markup(html)
+        return found
+
+    def _template(self, name: str) -> jinja2.Template:
+        template = self._templates.get(name)
+        if template is None:
+            template = self._templates[name] = self.env.get_template(name)
+        return template
+
+    def render(self, spec: PageSpec) -> bytes:
+        context = dict(spec.context)
+        context.update(
+            t=i18n.messages(spec.language),
+            lang=spec.language,
+            site=self.chrome(spec.language),
+            sidebar=self.sidebar(spec.language),
+            canonical=urls.absolute(self.config.base_url, spec.url),
+        )
+        return self._template(spec.template).render(context).encode("utf-8")
+
+    def check_templates(self) -> None:
+        """Compiles every template once, so that a syntax error stops the build before writing."""
+        problems = []
+        for name in self.env.list_templates(filter_func=lambda n: n.endswith(".html")):
+            try:
+                self._template(name)
+            except jinja2.TemplateSyntaxError as exc:
+                problems.append(Problem(f"templates/{exc.name or name}", exc.lineno, exc.message or "syntax error"))
+        if problems:
+            raise BuildFailed(problems, "a template has an error")

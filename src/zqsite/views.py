@@ -1,0 +1,154 @@
+"""What templates see: posts, contacts and links as ready strings and URLs (no logic left for templates)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from markupsafe import Markup
+
+from zqsite import i18n, phones, urls
+from zqsite.config import SiteConfig
+from zqsite.languages import native_name
+from zqsite.models import Contact, Label, Post
+
+
+@dataclass(frozen=True)
+class Link:
+    text: str
+    href: str
+    lang: str = ""  # set when the target is in another language than the page
+    count: int | None = None
+    current: bool = False
+
+
+@dataclass(frozen=True)
+class Phone:
+    kind: str  # the interface word: "Tel", "Fax"
+    text: str  # international form, "+86 758 3611228"
+    href: str  # "tel:+867583611228" ("" when the text is not a number)
+
+
+@dataclass(frozen=True)
+class ContactCard:
+    id: str
+    name: str
+    note: str
+    address: str
+    phones: tuple[Phone, ...]
+    whatsapp: Phone | None
+    wechat: str
+    email: str
+    website: str
+    vcard_href: str
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A post as one h-entry: in a listing or on its own page."""
+
+    title: str
+    href: str
+    url_absolute: str
+    language: str
+    lang_attr: str  # the post's language when it differs from the page's, else ""
+    date_iso: str
+    date_text: str
+    day_key: str  # YYYY-MM-DD in the site's time zone: posts of one day share a date header
+    time_text: str
+    labels: tuple[Link, ...]
+    body_html: Markup  # headings as written (h2 under the page's h1)
+    listing_body_html: Markup  # headings two levels down, under the listing's date header and post title
+    summary_html: Markup
+    source: str
+    translations: tuple[Link, ...]
+    contacts: tuple[ContactCard, ...]
+
+
+_HEADING_TAG = re.compile(r"<(/?)h([1-6])\b")
+
+
+def demote_headings(html: str, levels: int = 2) -> str:
+    """<h2> becomes <h4>: in a listing the post title is an h3, so the outline stays in order."""
+    return _HEADING_TAG.sub(lambda m: f"<{m.group(1)}h{min(6, int(m.group(2)) + levels)}", html)
+
+
+class ViewMaker:
+    """Builds views once per (post, page language) and reuses them on every page that shows them."""
+
+    def __init__(self, config: SiteConfig, labels: tuple[Label, ...], versions: dict[str, tuple[Post, ...]]) -> None:
+        self.config = config
+        self.labels = {label.key: label for label in labels}
+        self.versions = versions
+        self._entries: dict[tuple[str, str], Entry] = {}
+        self._cards: dict[tuple[str, str], ContactCard] = {}
+
+    def href(self, url: str) -> str:
+        return urls.href(self.config.base_path, url)
+
+    def absolute(self, url: str) -> str:
+        return urls.absolute(self.config.base_url, url)
+
+    def label_link(self, key: str, language: str, count: int | None = None) -> Link:
+        label = self.labels[key]
+        return Link(label.name(language), self.href(urls.label_url(label.slug)), count=count)
+
+    def entry(self, post: Post, page_language: str) -> Entry:
+        key = (post.url, page_language)
+        found = self._entries.get(key)
+        if found is None:
+            found = self._entries[key] = self._make_entry(post, page_language)
+        return found
+
+    def _make_entry(self, post: Post, page_language: str) -> Entry:
+        ui = post.language  # a post's own date and labels read in its own language
+        translations = tuple(
+            Link(native_name(other.language), self.href(other.url), lang=other.language)
+            for other in self.versions.get(post.url, ()) if other is not post
+        )
+        has_time = (post.date.hour, post.date.minute, post.date.second) != (0, 0, 0)
+        return Entry(
+            title=post.title,
+            href=self.href(post.url),
+            url_absolute=self.absolute(post.url),
+            language=post.language,
+            lang_attr=post.language if post.language != page_language else "",
+            date_iso=post.date.isoformat(),
+            date_text=i18n.full_date(post.date.date(), ui),
+            day_key=post.date.date().isoformat(),
+            time_text=i18n.time_of_day(post.date, ui) if has_time else "",
+            labels=tuple(self.label_link(key, ui) for key in post.labels if key in self.labels),
+            body_html=Markup(post.body_html),
+            listing_body_html=Markup(demote_headings(post.body_html)),
+            summary_html=Markup(post.summary_html),
+            source=post.source,
+            translations=translations,
+            contacts=tuple(self.card(contact, ui) for contact in post.contacts),
+        )
+
+    def card(self, contact: Contact, language: str) -> ContactCard:
+        key = (contact.id, language)
+        found = self._cards.get(key)
+        if found is None:
+            found = self._cards[key] = self._make_card(contact, language)
+        return found
+
+    def _make_card(self, contact: Contact, language: str) -> ContactCard:
+        words = i18n.messages(language)
+        numbers = [(words["tel"], contact.tel), (words["fax"], contact.fax)]
+        whatsapp = None
+        if contact.whatsapp:
+            whatsapp = Phone(words["whatsapp"], phones.international(contact.whatsapp),
+                             phones.whatsapp_uri(contact.whatsapp))
+        return ContactCard(
+            id=contact.id,
+            name=contact.name,
+            note=contact.note,
+            address=contact.address,
+            phones=tuple(Phone(kind, phones.international(n), phones.tel_uri(n)) for kind, n in numbers if n),
+            whatsapp=whatsapp,
+            wechat=contact.wechat,
+            email=contact.email,
+            website=contact.website,
+            vcard_href=self.href(f"/contacts/{contact.id}.vcf"),
+        )

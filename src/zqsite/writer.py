@@ -1,0 +1,179 @@
+"""The output folder's only owner: containment, no double writes, compare-before-write, atomic publish.
+
+A build writes the whole new site into a staging folder beside the output (`.public.zqsite-new`).
+A file whose bytes did not change is hard-linked from the published site instead of written,
+so it keeps its inode and mtime. Only when everything succeeded is the staging folder swapped
+with the published one in a single rename (Linux renameat2 RENAME_EXCHANGE where available).
+A failure, an exception or Ctrl-C before that leaves the published site byte for byte as it was.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import logging
+import os
+import shutil
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import Iterable
+
+from zqsite.errors import OutputError
+
+log = logging.getLogger(__name__)
+
+MARKER = ".zqsite-output"
+MARKER_TEXT = b"This folder is written by zqsite. Each build replaces its whole content.\n"
+
+
+@dataclass(frozen=True)
+class WriteStats:
+    written: int  # new or changed files
+    unchanged: int  # kept as they were (same bytes)
+    deleted: int  # published before, not part of the new site
+
+    @property
+    def total(self) -> int:
+        return self.written + self.unchanged
+
+
+def staging_dir(output: Path) -> Path:
+    return output.parent / f".{output.name}.zqsite-new"
+
+
+def trash_dir(output: Path) -> Path:
+    return output.parent / f".{output.name}.zqsite-old"
+
+
+def check_output_dir(output: Path, protected: Iterable[Path] = ()) -> Path:
+    """The absolute output folder, or OutputError if zqsite must not replace it."""
+    output = Path(os.path.abspath(output))
+    forbidden = {Path("/"), Path.home().resolve(), Path.cwd().resolve()}
+    for path in protected:
+        forbidden.add(Path(os.path.abspath(path)))
+    real = output.resolve()
+    for path in forbidden:
+        if real == path or real in path.parents:
+            raise OutputError(f"refusing to use {output} as the output folder: it is or contains {path}")
+    if output.is_symlink() or (output.exists() and not output.is_dir()):
+        raise OutputError(f"refusing to use {output} as the output folder: it is not a plain folder")
+    if output.is_dir() and not (output / MARKER).is_file() and any(output.iterdir()):
+        raise OutputError(f"refusing to replace {output}: it holds files zqsite did not write "
+                          f"(no {MARKER} marker). Choose a new or empty folder.")
+    return output
+
+
+def _validate(rel: str) -> str:
+    """A relative path that stays inside the output folder, or OutputError."""
+    if not rel or "\\" in rel or "\0" in rel or rel.startswith("/") or ":" in rel.split("/", 1)[0]:
+        raise OutputError(f"refusing to write outside the output folder: {rel!r}")
+    parts = PurePosixPath(rel).parts
+    if any(part in ("", ".", "..") for part in rel.split("/")) or parts[0] == MARKER:
+        raise OutputError(f"refusing to write outside the output folder: {rel!r}")
+    return rel
+
+
+class SiteWriter:
+    """Use as a context manager: files are written into staging, published by `commit()`."""
+
+    def __init__(self, output: Path, protected: Iterable[Path] = ()) -> None:
+        self.output = check_output_dir(output, protected)
+        self.staging = staging_dir(self.output)
+        self._old_sizes: dict[str, int] = {}
+        self._written: set[str] = set()
+        self._dirs: set[Path] = set()
+        self._counts = {"written": 0, "unchanged": 0}
+        self.stats: WriteStats | None = None
+
+    def __enter__(self) -> "SiteWriter":
+        _remove_leftovers(self.output)
+        if self.output.is_dir():
+            self._old_sizes = _file_sizes(self.output)
+        self.staging.mkdir(parents=True)
+        (self.staging / MARKER).write_bytes(MARKER_TEXT)
+        return self
+
+    def __exit__(self, exc_type, exc, tb) -> None:  # noqa: ANN001
+        if self.stats is None:  # not committed: the published site stays as it was
+            shutil.rmtree(self.staging, ignore_errors=True)
+
+    def write(self, rel: str, data: bytes) -> bool:
+        """Puts a file into the new site; True if its bytes differ from the published ones."""
+        rel = _validate(rel)
+        if rel in self._written:
+            raise OutputError(f"two pages would be written to the same file {rel}")
+        self._written.add(rel)
+        target = self.staging / rel
+        parent = target.parent
+        if parent not in self._dirs:
+            parent.mkdir(parents=True, exist_ok=True)
+            self._dirs.add(parent)
+        if self._old_sizes.get(rel) == len(data):
+            old = self.output / rel
+            with open(old, "rb") as handle:
+                same = handle.read() == data
+            if same:
+                try:
+                    os.link(old, target)
+                except OSError:  # no hard links here: copying keeps the bytes and the mtime
+                    shutil.copy2(old, target)
+                self._counts["unchanged"] += 1
+                return False
+        with open(target, "xb") as handle:
+            handle.write(data)
+        self._counts["written"] += 1
+        return True
+
+    def copy(self, rel: str, source: Path) -> bool:
+        return self.write(rel, source.read_bytes())
+
+    def commit(self) -> WriteStats:
+        """Publishes the staging folder in one step and removes the old site."""
+        deleted = len(set(self._old_sizes) - self._written)
+        if self.output.exists():
+            if not _exchange(self.staging, self.output):
+                trash = trash_dir(self.output)
+                os.rename(self.output, trash)
+                os.rename(self.staging, self.output)
+                self.staging = trash
+            shutil.rmtree(self.staging, ignore_errors=True)
+        else:
+            self.output.parent.mkdir(parents=True, exist_ok=True)
+            os.rename(self.staging, self.output)
+        self.stats = WriteStats(self._counts["written"], self._counts["unchanged"], deleted)
+        return self.stats
+
+
+def _file_sizes(root: Path) -> dict[str, int]:
+    sizes: dict[str, int] = {}
+    prefix = len(str(root)) + 1
+    for folder, _dirs, files in os.walk(root):
+        for name in files:
+            path = os.path.join(folder, name)
+            rel = path[prefix:].replace(os.sep, "/")
+            if rel != MARKER:
+                sizes[rel] = os.stat(path).st_size
+    return sizes
+
+
+def _remove_leftovers(output: Path) -> None:
+    """Staging or old folders left by an interrupted build are removed (they are only ever ours)."""
+    for folder in (staging_dir(output), trash_dir(output)):
+        if folder.exists():
+            log.info("removing %s left by an interrupted build", folder.name)
+            shutil.rmtree(folder)
+
+
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swaps two folders atomically (Linux renameat2); False where the system cannot."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    result = renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE)
+    return result == 0
