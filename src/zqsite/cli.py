@@ -13,7 +13,7 @@ from typing import Sequence
 from zqsite.errors import BuildFailed, OutputError, Problem
 from zqsite.pipeline import PROJECT_ROOT, BuildOptions, build_site, load_site
 
-COMMANDS = ("build", "check")
+COMMANDS = ("build", "check", "new", "serve", "clean")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -59,6 +59,24 @@ def _parser() -> argparse.ArgumentParser:
     check = commands.add_parser("check", help="validate content and configuration; write nothing")
     site_options(check)
     check.set_defaults(run=_run_check)
+
+    new = commands.add_parser("new", help="write a new post file with its front matter filled in")
+    new.add_argument("title")
+    new.add_argument("--labels", default="", help="comma-separated labels, e.g. dasha,sihui")
+    new.add_argument("--lang", default=None, help="language code (default: the site's)")
+    new.add_argument("--contacts", default="", help="comma-separated contact ids from contacts.yaml")
+    new.add_argument("--content", type=Path, default=PROJECT_ROOT / "content", metavar="DIR")
+    new.add_argument("--config", type=Path, default=None, metavar="FILE")
+    new.set_defaults(run=_run_new)
+
+    serve = commands.add_parser("serve", help="preview the site on 127.0.0.1, rebuilding on every change")
+    site_options(serve)
+    serve.add_argument("--port", type=int, default=8000)
+    serve.set_defaults(run=_run_serve)
+
+    clean = commands.add_parser("clean", help="remove the built site, the preview and the build cache")
+    clean.add_argument("--output", type=Path, default=PROJECT_ROOT / "public", metavar="DIR")
+    clean.set_defaults(run=_run_clean)
     return parser
 
 
@@ -82,6 +100,10 @@ def _run_build(args: argparse.Namespace) -> int:
     except OutputError as exc:
         print(f"zqsite: {exc}", file=sys.stderr)
         return 1
+    except OSError as exc:  # disk full, permissions: the staging folder is gone, the site intact
+        print(f"zqsite: could not write the site ({exc}); the published site was left as it was",
+              file=sys.stderr)
+        return 1
     _print_problems(report.warnings, options.content_dir)
     if not args.quiet:
         print(f"Built {report.posts} posts, {report.pages} pages: {report.files_written} files written, "
@@ -101,6 +123,64 @@ def _run_check(args: argparse.Namespace) -> int:
         return 1
     _print_problems(site.problems.sorted(), options.content_dir)
     print(f"Checked {len(site.index.all_posts)} posts: no errors, {len(site.problems.warnings)} warnings")
+    return 0
+
+
+def _run_new(args: argparse.Namespace) -> int:
+    from zqsite.authoring import NewPostError, new_post
+    from zqsite.config import load_config
+    from zqsite.errors import Problems
+    from zqsite.pipeline import default_config_path
+    from zqsite.registry import read_contacts
+
+    config_path = args.config or default_config_path()
+    config, problems = load_config(config_path, str(config_path) if config_path else None)
+    contacts = [c.strip() for c in args.contacts.split(",") if c.strip()]
+    known = read_contacts(args.content, Problems())
+    unknown = [c for c in contacts if c not in known]
+    if problems.errors or unknown:
+        _print_problems(problems.errors, args.content)
+        if unknown:
+            print(f"zqsite: unknown contact id(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}",
+                  file=sys.stderr)
+        return 1
+    try:
+        path = new_post(args.content, config, args.title, args.labels.split(","), args.lang, contacts)
+    except NewPostError as exc:
+        print(f"zqsite: {exc}", file=sys.stderr)
+        return 1
+    print(_shown(path))
+    return 0
+
+
+def _run_serve(args: argparse.Namespace) -> int:
+    from zqsite.serve import serve
+
+    return serve(_options(args), args.port)
+
+
+def _run_clean(args: argparse.Namespace) -> int:
+    import shutil
+
+    from zqsite.serve import PREVIEW_DIR
+    from zqsite.writer import MARKER, check_output_dir
+
+    removed = []
+    for folder in (args.output, PREVIEW_DIR):
+        if folder.is_dir():
+            try:
+                check_output_dir(folder)
+            except OutputError as exc:
+                print(f"zqsite: {exc}", file=sys.stderr)
+                return 1
+            if (folder / MARKER).is_file():
+                shutil.rmtree(folder)
+                removed.append(_shown(folder))
+    cache = PROJECT_ROOT / ".zqsite-cache"
+    if cache.is_dir():
+        shutil.rmtree(cache)
+        removed.append(_shown(cache))
+    print("removed " + ", ".join(removed) if removed else "nothing to remove")
     return 0
 
 

@@ -58,7 +58,8 @@ class Post:
     source: str = ""
     draft: bool = False
     translation_of: str | None = None  # slug of the original post
-    images: tuple[str, ...] = ()  # site paths of the images the body shows
+    images: tuple[str, ...] = ()  # links (hrefs) of the images the body shows
+    links: tuple[tuple[str, int], ...] = ()  # local links in the body and their lines (checked once all URLs are known)
     lines: tuple[tuple[str, int], ...] = field(default=(), compare=False)  # front-matter key -> line
 
     def line_of(self, key: str) -> int | None:

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import logging
 import time
-from dataclasses import dataclass, field
+import traceback
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Callable
+from urllib.parse import unquote, urljoin, urlsplit
+
+import jinja2
 
 from zqsite import i18n
 from zqsite.config import CONFIG_FILE_NAME, SiteConfig, load_config
@@ -15,7 +19,8 @@ from zqsite.errors import BuildFailed, Problem, Problems
 from zqsite.feeds import render_feed
 from zqsite.index import SiteIndex, build_index
 from zqsite.models import SiteContent
-from zqsite.pages import SitePlan, plan_site, sidebar_context
+from zqsite.models import Post
+from zqsite.pages import PageSpec, SitePlan, plan_site, sidebar_context
 from zqsite.reader import ReadOptions, read_site
 from zqsite.render import Renderer
 from zqsite.urls import output_path
@@ -37,6 +42,7 @@ class BuildOptions:
     include_future: bool = False
     strict: bool = False
     now: datetime | None = None
+    base_url: str | None = None  # overrides the configuration's (the preview server's own address)
 
 
 @dataclass(frozen=True)
@@ -67,6 +73,8 @@ def load_site(options: BuildOptions) -> LoadedSite:
     """Configuration and content, validated; BuildFailed lists every error (and the warnings)."""
     config_path = options.config_path if options.config_path is not None else default_config_path()
     config, problems = load_config(config_path, str(config_path) if config_path else None)
+    if options.base_url:
+        config = replace(config, base_url=options.base_url)
     if not options.content_dir.is_dir():
         problems.error(str(options.content_dir), None, "content folder not found")
     if problems.errors:
@@ -87,21 +95,25 @@ def build_site(options: BuildOptions, progress: Callable[[int, int], None] | Non
     plan = plan_site(site.index, site.content.pages, site.config, views)
     renderer = _make_renderer(options, site, plan, views)
     renderer.check_templates()
+    static_files = _static_files(options.static_dir)
+    known = {output_path(spec.url) for spec in plan.pages} | {output_path(f.url) for f in plan.feeds}
+    known |= {rel for rel, _ in static_files} | {a.url.lstrip("/") for a in site.content.assets}
+    warnings = list(site.problems.warnings) + check_post_links(site.index.all_posts, known, site.config)
+    if options.strict and len(warnings) > len(site.problems.warnings):
+        raise BuildFailed(warnings, "warnings are errors with --strict")
     label_names = {label.key: label.name(site.config.default_language) for label in site.index.labels}
 
     protected = [options.content_dir, options.templates_dir, options.static_dir, PROJECT_ROOT]
     with SiteWriter(options.output_dir, protected) as writer:
         total = len(plan.pages) + len(plan.feeds)
         for number, spec in enumerate(plan.pages, 1):
-            writer.write(output_path(spec.url), renderer.render(spec))
+            writer.write(output_path(spec.url), _render(renderer, spec))
             if progress and number % 200 == 0:
                 progress(number, total)
         for feed in plan.feeds:
             writer.write(output_path(feed.url), render_feed(feed, site.config, label_names))
-        if options.static_dir.is_dir():
-            for path in sorted(options.static_dir.rglob("*")):
-                if path.is_file():
-                    writer.copy("static/" + path.relative_to(options.static_dir).as_posix(), path)
+        for rel, path in static_files:
+            writer.copy(rel, path)
         for asset in site.content.assets:
             writer.copy(asset.url.lstrip("/"), Path(asset.source))
         stats = writer.commit()
@@ -110,7 +122,43 @@ def build_site(options: BuildOptions, progress: Callable[[int, int], None] | Non
     return BuildReport(
         posts=len(site.index.all_posts), pages=len(plan.pages), files_written=stats.written,
         files_unchanged=stats.unchanged, files_deleted=stats.deleted,
-        warnings=tuple(site.problems.warnings), seconds=time.perf_counter() - started)
+        warnings=tuple(warnings), seconds=time.perf_counter() - started)
+
+
+def _static_files(static_dir: Path) -> list[tuple[str, Path]]:
+    """The theme's static files and where they go: static/<path>."""
+    if not static_dir.is_dir():
+        return []
+    return [("static/" + path.relative_to(static_dir).as_posix(), path)
+            for path in sorted(static_dir.rglob("*")) if path.is_file()]
+
+
+def _render(renderer: Renderer, spec: PageSpec) -> bytes:
+    """Renders one page; a template error names the template file and line."""
+    try:
+        return renderer.render(spec)
+    except jinja2.TemplateError as exc:
+        frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename.endswith(".html")]
+        where = frames[-1] if frames else None
+        path = f"templates/{Path(where.filename).name}" if where else "templates"
+        raise BuildFailed([Problem(path, where.lineno if where else None,
+                                   f"{exc} (while rendering {spec.url})")], "a template failed") from None
+
+
+def check_post_links(posts: tuple[Post, ...], known_files: set[str], config: SiteConfig) -> list[Problem]:
+    """Warnings for local links in posts that point to no file of the built site."""
+    problems = []
+    base = config.base_path
+    for post in posts:
+        for link, line in post.links:
+            target = urlsplit(urljoin(base + post.url.lstrip("/"), link)).path
+            target = unquote(target)
+            if not target.startswith(base):
+                continue
+            if output_path("/" + target[len(base):]) not in known_files:
+                problems.append(Problem(post.source_path, line, f"link '{link}' points to no page of the site",
+                                        is_error=False))
+    return problems
 
 
 def _make_renderer(options: BuildOptions, site: LoadedSite, plan: SitePlan, views: ViewMaker) -> Renderer:

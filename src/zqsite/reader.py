@@ -119,6 +119,7 @@ def _read_post(path: Path, context: _Context) -> Post | None:
         body_html=converted.html, summary_html=summary_html, summary_text=strip_tags(summary_html),
         labels=labels, contacts=contacts, source=source or "", draft=draft,
         translation_of=translation_of, images=converted.images,
+        links=tuple((link, _body_line(doc, link)) for link in converted.links),
         lines=tuple((key, line) for key, (line, _v) in front.entries.items()),
     )
 
@@ -305,11 +306,15 @@ def _convert(doc: Document, context: _Context):  # noqa: ANN202
 
     converted = context.converter.convert(doc.body, resolve_image)
     for src in converted.missing_images:
-        index = doc.body.find(src)
-        line = doc.body_line + doc.body[:index].count("\n") if index >= 0 else None
-        context.problems.warning(doc.path, line, f"image '{src}' not found (looked beside the post "
-                                 "and in the content folder)")
+        context.problems.warning(doc.path, _body_line(doc, src), f"image '{src}' not found (looked beside "
+                                 "the post and in the content folder)")
     return converted
+
+
+def _body_line(doc: Document, text: str) -> int:
+    """The file line where `text` first occurs in the body (the body's first line if not found)."""
+    index = doc.body.find(text)
+    return doc.body_line + doc.body[:index].count("\n") if index >= 0 else doc.body_line
 
 
 def _resolve_image(src: str, source_file: Path, context: _Context) -> str | None:
