@@ -20,9 +20,11 @@ class Contact:
     wechat: str = ""
     email: str = ""
     website: str = ""
+    kind: str = "government"  # "government" (a bureau, the default), "organization" or "person"
 
 
-CONTACT_FIELDS = ("name", "note", "address", "tel", "fax", "whatsapp", "wechat", "email", "website")
+CONTACT_FIELDS = ("name", "note", "address", "tel", "fax", "whatsapp", "wechat", "email", "website", "kind")
+CONTACT_KINDS = ("government", "organization", "person")
 
 
 @dataclass(frozen=True)

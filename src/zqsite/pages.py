@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Sequence
+from urllib.parse import urljoin
 
 from markupsafe import Markup
 
 from zqsite import i18n, urls
 from zqsite.config import SiteConfig
+from zqsite.discovery import OG_LOCALES, SitemapEntry, blog_posting, contact_entity, json_ld, robots, sitemap
+from zqsite.markup import first_paragraph, strip_tags
 from zqsite.index import SiteIndex, paginate
 from zqsite.languages import native_name, url_prefix
-from zqsite.models import Post, StandalonePage
+from zqsite.models import Contact, Post, StandalonePage
+from zqsite.search import bundle_path, search_languages
+from zqsite.vcard import vcard
 from zqsite.views import Entry, Link, ViewMaker
 
 
@@ -48,14 +54,27 @@ class DayGroup:
 
 
 @dataclass(frozen=True)
+class Meta:
+    """What link previews (Open Graph, Twitter) and search engines read about a page."""
+
+    description: str
+    og_type: str  # "website" or "article"
+    locale: str
+    image: str = ""  # absolute URL of the first image, if any
+    json_ld: Markup = Markup("")
+    indexable: bool = True  # in the sitemap and the search index
+
+
+@dataclass(frozen=True)
 class SitePlan:
     pages: tuple[PageSpec, ...]
     feeds: tuple[FeedSpec, ...]
+    files: tuple[tuple[str, bytes], ...]  # other files (vCards, sitemap.xml, robots.txt): (url, bytes)
     languages: tuple[str, ...]  # languages that have pages (the sidebar is rendered once for each)
 
 
 def plan_site(index: SiteIndex, standalone: Sequence[StandalonePage], config: SiteConfig,
-              views: ViewMaker) -> SitePlan:
+              views: ViewMaker, contacts: Sequence[Contact] = ()) -> SitePlan:
     """Every page and feed of the site, in a stable order."""
     default = config.default_language
     pages: list[PageSpec] = []
@@ -112,11 +131,65 @@ def plan_site(index: SiteIndex, standalone: Sequence[StandalonePage], config: Si
             "title": page.title,
             "body_html": Markup(page.body_html),
             "contacts": tuple(views.card(c, page.language) for c in page.contacts),
+            "meta": _meta(config, page.language, strip_tags(first_paragraph(page.body_html)),
+                          json_ld=_contacts_json_ld(views, page.contacts)),
         }))
-    pages.append(PageSpec("/404.html", "404.html", default, {"title": words["not_found_title"]}))
 
+    files: list[tuple[str, bytes]] = []
+    if contacts:
+        pages.append(PageSpec("/contacts/", "contacts.html", default, {
+            "title": words["contacts"],
+            "contacts": tuple(views.card(c, default) for c in contacts),
+            "meta": _meta(config, default, words["contact_us"], json_ld=_contacts_json_ld(views, contacts)),
+        }))
+        files += [(f"/contacts/{c.id}.vcf", vcard(c, views.absolute(f"/contacts/#contact-{c.id}")))
+                  for c in contacts]
+    pages.append(PageSpec("/search/", "search.html", default, {
+        "title": words["search"], "meta": _meta(config, default, "", indexable=False),
+        "bundles": json.dumps([views.href(bundle_path(code)) for code in search_languages(index.all_posts)]),
+    }))
+    pages.append(PageSpec("/404.html", "404.html", default, {
+        "title": words["not_found_title"], "meta": _meta(config, default, "", indexable=False)}))
+
+    for spec in pages:
+        spec.context.setdefault("meta", _meta(config, spec.language, ""))
+    files.append(("/sitemap.xml", sitemap(_sitemap_entries(pages, index, views))))
+    files.append(("/robots.txt", robots(views.absolute("/sitemap.xml"))))
     languages = tuple(sorted({p.language for p in pages}))
-    return SitePlan(tuple(pages), tuple(feeds), languages)
+    return SitePlan(tuple(pages), tuple(feeds), tuple(files), languages)
+
+
+def _meta(config: SiteConfig, language: str, description: str, *, og_type: str = "website", image: str = "",
+          json_ld: Markup = Markup(""), indexable: bool = True) -> Meta:
+    text = description or config.description
+    if len(text) > 300:  # previews show about 200 characters; cut at a word
+        text = text[:297].rsplit(" ", 1)[0] + "…"
+    return Meta(text, og_type, OG_LOCALES[language], image, json_ld, indexable)
+
+
+def _contacts_json_ld(views: ViewMaker, contacts: Sequence[Contact]) -> Markup:
+    if not contacts:
+        return Markup("")
+    return json_ld([contact_entity(c, views.absolute(f"/contacts/#contact-{c.id}")) for c in contacts])
+
+
+def _sitemap_entries(pages: Sequence[PageSpec], index: SiteIndex, views: ViewMaker) -> list[SitemapEntry]:
+    posts = {post.url: post for post in index.all_posts}
+    entries = []
+    for spec in pages:
+        if not spec.context["meta"].indexable:
+            continue
+        post = posts.get(spec.url)
+        alternates: tuple[tuple[str, str], ...] = ()
+        lastmod = ""
+        if post is not None:
+            lastmod = post.date.isoformat()
+            versions = index.versions.get(post.url, ())
+            if len(versions) > 1:
+                alternates = tuple((p.language, views.absolute(p.url)) for p in versions)
+                alternates += (("x-default", views.absolute(versions[0].url)),)
+        entries.append(SitemapEntry(views.absolute(spec.url), lastmod, alternates))
+    return entries
 
 
 def _listing(views: ViewMaker, posts: Sequence[Post], first_url: str, language: str, config: SiteConfig,
@@ -162,7 +235,17 @@ def _group_by_day(views: ViewMaker, posts: Sequence[Post], language: str) -> tup
 def _post_page(views: ViewMaker, post: Post, index: SiteIndex, config: SiteConfig) -> PageSpec:
     newer, older = index.neighbours.get(post.url, (None, None))
     versions = index.versions.get(post.url, (post,))
+    image = urljoin(config.base_url, post.images[0]) if post.images else ""
+    original = next((p for p in versions if p.translation_of is None), None)
+    posting = blog_posting(
+        post, views.absolute(post.url), config,
+        [views.labels[key].name(post.language) for key in post.labels if key in views.labels], image,
+        original_url=views.absolute(original.url) if post.translation_of and original else "",
+        translation_urls=[views.absolute(p.url) for p in versions if p.translation_of and post.translation_of is None])
+    organisations = [contact_entity(c, views.absolute(f"/contacts/#contact-{c.id}")) for c in post.contacts]
     return PageSpec(post.url, "post.html", post.language, {
+        "meta": _meta(config, post.language, post.summary_text, og_type="article", image=image,
+                      json_ld=json_ld([posting, *organisations])),
         "title": post.title,
         "entry": views.entry(post, post.language),
         "newer": Link(newer.title, views.href(newer.url)) if newer else None,
@@ -170,7 +253,6 @@ def _post_page(views: ViewMaker, post: Post, index: SiteIndex, config: SiteConfi
         # hreflang alternates: every language version, and x-default (the listed one)
         "alternates": tuple((p.language, views.absolute(p.url)) for p in versions) if len(versions) > 1 else (),
         "x_default": views.absolute(versions[0].url) if len(versions) > 1 else "",
-        "description": post.summary_text,
     })
 
 

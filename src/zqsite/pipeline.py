@@ -23,6 +23,7 @@ from zqsite.models import Post
 from zqsite.pages import PageSpec, SitePlan, plan_site, sidebar_context
 from zqsite.reader import ReadOptions, read_site
 from zqsite.render import Renderer
+from zqsite.search import SEARCH_ROOT, SearchUnavailable, build_search_files, search_input_digest
 from zqsite.urls import output_path
 from zqsite.views import ViewMaker
 from zqsite.writer import SiteWriter
@@ -92,11 +93,12 @@ def build_site(options: BuildOptions, progress: Callable[[int, int], None] | Non
     started = time.perf_counter()
     site = load_site(options)
     views = ViewMaker(site.config, site.index.labels, site.index.versions)
-    plan = plan_site(site.index, site.content.pages, site.config, views)
+    plan = plan_site(site.index, site.content.pages, site.config, views, site.content.contacts)
     renderer = _make_renderer(options, site, plan, views)
     renderer.check_templates()
     static_files = _static_files(options.static_dir)
     known = {output_path(spec.url) for spec in plan.pages} | {output_path(f.url) for f in plan.feeds}
+    known |= {output_path(url) for url, _ in plan.files}
     known |= {rel for rel, _ in static_files} | {a.url.lstrip("/") for a in site.content.assets}
     warnings = list(site.problems.warnings) + check_post_links(site.index.all_posts, known, site.config)
     if options.strict and len(warnings) > len(site.problems.warnings):
@@ -112,6 +114,9 @@ def build_site(options: BuildOptions, progress: Callable[[int, int], None] | Non
                 progress(number, total)
         for feed in plan.feeds:
             writer.write(output_path(feed.url), render_feed(feed, site.config, label_names))
+        for url, data in plan.files:
+            writer.write(output_path(url), data)
+        warnings += _write_search_index(writer, site)
         for rel, path in static_files:
             writer.copy(rel, path)
         for asset in site.content.assets:
@@ -123,6 +128,25 @@ def build_site(options: BuildOptions, progress: Callable[[int, int], None] | Non
         posts=len(site.index.all_posts), pages=len(plan.pages), files_written=stats.written,
         files_unchanged=stats.unchanged, files_deleted=stats.deleted,
         warnings=tuple(warnings), seconds=time.perf_counter() - started)
+
+
+def _write_search_index(writer: SiteWriter, site: LoadedSite) -> list[Problem]:
+    """The Pagefind bundles; reused from the published site when no post changed."""
+    posts = site.index.all_posts
+    if not posts:
+        return []
+    digest = search_input_digest(posts, site.config).encode()
+    stamp = f"{SEARCH_ROOT}/zqsite-input.sha256"
+    if writer.published(stamp) == digest and writer.keep_published(SEARCH_ROOT) > 1:
+        return []
+    try:
+        files = build_search_files(posts, site.config)
+    except SearchUnavailable as exc:
+        return [Problem("search", None, f"{exc}; the site was built without its search index", is_error=False)]
+    for rel, data in files:
+        writer.write(rel, data)
+    writer.write(stamp, digest)
+    return []
 
 
 def _static_files(static_dir: Path) -> list[tuple[str, Path]]:

@@ -9,7 +9,7 @@ from pathlib import Path
 from zqsite.errors import Problems
 from zqsite.frontmatter import decode_source
 from zqsite.languages import SUPPORTED_LANGUAGES, normalise_language
-from zqsite.models import CONTACT_FIELDS, Contact, Label
+from zqsite.models import CONTACT_FIELDS, CONTACT_KINDS, Contact, Label
 from zqsite.urls import is_valid_explicit_slug
 from zqsite.yamlsource import Mapping, Scalar, YamlProblem, describe, parse_yaml
 
@@ -71,6 +71,9 @@ def parse_contact(path: str, contact_id: str, entry, line: int, problems: Proble
             problems.error(path, key_line, f"contact field '{key}' must be a single value, not {describe(value)}")
             continue
         fields[key] = value.text.strip()
+    if fields.get("kind", "government") not in CONTACT_KINDS:
+        problems.error(path, line, f"contact '{contact_id}': kind must be one of {', '.join(CONTACT_KINDS)}")
+        return None
     if not fields.get("name"):
         problems.error(path, line, f"contact '{contact_id}' has no name")
         return None

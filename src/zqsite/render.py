@@ -31,6 +31,11 @@ class Chrome:
     feed_atom_href: str
     css_href: str
     js_href: str
+    search_href: str
+    search_js_href: str
+    contacts_href: str
+    labels_href: str
+    archive_href: str
     favicon_href: str
 
 
@@ -79,6 +84,9 @@ class Renderer:
                 nav=nav, language_homes=homes if len(homes) > 1 else (),
                 feed_rss_href=self._href(f"{home}feed.xml"), feed_atom_href=self._href(f"{home}atom.xml"),
                 css_href=self._href("/static/site.css"), js_href=self._href("/static/site.js"),
+                search_href=self._href("/search/"), search_js_href=self._href("/static/search.js"),
+                contacts_href=self._href("/contacts/"),
+                labels_href=self._href("/label/"), archive_href=self._href("/archive/"),
                 favicon_href=self._href("/static/favicon.svg"))
         return found
 

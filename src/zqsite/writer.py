@@ -126,6 +126,21 @@ class SiteWriter:
     def copy(self, rel: str, source: Path) -> bool:
         return self.write(rel, source.read_bytes())
 
+    def published(self, rel: str) -> bytes | None:
+        """The bytes of a file in the currently published site (None if it has none)."""
+        rel = _validate(rel)
+        if rel not in self._old_sizes:
+            return None
+        return (self.output / rel).read_bytes()
+
+    def keep_published(self, prefix: str) -> int:
+        """Carries the published files under `prefix` into the new site as they are."""
+        prefix = _validate(prefix.rstrip("/")) + "/"
+        kept = [rel for rel in sorted(self._old_sizes) if rel.startswith(prefix)]
+        for rel in kept:
+            self.copy(rel, self.output / rel)
+        return len(kept)
+
     def commit(self) -> WriteStats:
         """Publishes the staging folder in one step and removes the old site."""
         deleted = len(set(self._old_sizes) - self._written)
