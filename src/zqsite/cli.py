@@ -13,7 +13,7 @@ from typing import Sequence
 from zqsite.errors import BuildFailed, OutputError, Problem
 from zqsite.pipeline import PROJECT_ROOT, BuildOptions, build_site, load_site
 
-COMMANDS = ("build", "check", "new", "serve", "clean")
+COMMANDS = ("build", "check", "new", "serve", "clean", "import-blogger", "import-text")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -77,6 +77,13 @@ def _parser() -> argparse.ArgumentParser:
     clean = commands.add_parser("clean", help="remove the built site, the preview and the build cache")
     clean.add_argument("--output", type=Path, default=PROJECT_ROOT / "public", metavar="DIR")
     clean.set_defaults(run=_run_clean)
+
+    try:  # the Blogger importer adds its own commands
+        from zqsite.importer.cli import add_import_commands
+    except ImportError:
+        pass
+    else:
+        add_import_commands(commands, default_content=PROJECT_ROOT / "content")
     return parser
 
 
