@@ -457,6 +457,14 @@ def test_inline_contact_in_a_post_is_shown(out):
     assert "+86 758 1234567" in text(card)
 
 
+def test_links_of_every_contact_card_resolve(out):
+    # e.g. "Save contact" (a vCard), for contacts from contacts.yaml and for one written in a post
+    for url in (URL[DELTA], URL[BETA]):
+        for card in contact_cards(out.html(url)):
+            for href in sitekit.internal_references(card):
+                assert sitekit.site_file(out.output, href).is_file(), (url, href)
+
+
 def test_post_without_contacts_has_no_card(out):
     assert contact_cards(out.html(URL[GAMMA])) == []
 
@@ -540,59 +548,70 @@ def test_image_beside_the_post_is_published(make_site):
 
 # --- translations ----------------------------------------------------------------------------------
 
-def translation_site(make_site):
-    return make_site(posts={
+@pytest.fixture(scope="module")
+def translated(tmp_path_factory):
+    site = make_site(tmp_path_factory.mktemp("translated"), posts={
         "platform.md": post("Build a big platform", "2023-10-28", labels=["dasha"], slug="big-platform",
                             body="English text of the platform."),
         "platform.ja.md": post("大きなプラットフォームを築こう", "2023-10-28", labels=["dasha"], language="ja",
                                translation_of="big-platform", body="日本語の本文。"),
-        "other.md": post("Another English post", "2024-01-05", labels=["sihui"], body="Only in English."),
-    }, labels=LABELS)
-
-
-def test_translation_url_language_and_links_both_ways(make_site):
-    site = translation_site(make_site)
+        "other.md": post("Another English post", "2024-01-05", labels=["sihui"], body="Only in English.",
+                         contacts=["sihui-bureau"]),
+    }, labels=LABELS, contacts=CONTACTS)
     report = build(site)
+    return site, report
+
+
+ENGLISH_URL, JAPANESE_URL = "/2023/10/big-platform.html", "/2023/10/big-platform-ja.html"
+
+
+def test_translation_url_language_and_links_both_ways(translated):
+    site, report = translated
     assert report.warnings == ()
-    english_url, japanese_url = "/2023/10/big-platform.html", "/2023/10/big-platform-ja.html"
-    japanese = site.html(japanese_url)
+    japanese = site.html(JAPANESE_URL)
     assert japanese.get("lang") == "ja"
     assert entry_titles(japanese) == ["大きなプラットフォームを築こう"]
-    english = site.html(english_url)
+    english = site.html(ENGLISH_URL)
     assert english.get("lang") == "en"
-    assert japanese_url in english.xpath(f"//*[{has_class('post-translations')}]//a/@href")
-    assert english_url in japanese.xpath(f"//*[{has_class('post-translations')}]//a/@href")
-    alternates = dict(english.xpath("//head/link[@hreflang]/@hreflang") and
-                      [(l.get("hreflang"), l.get("href")) for l in english.xpath("//head/link[@hreflang]")])
-    assert alternates["ja"] == BASE_URL.rstrip("/") + japanese_url
-    assert alternates["en"] == BASE_URL.rstrip("/") + english_url
+    assert JAPANESE_URL in english.xpath(f"//*[{has_class('post-translations')}]//a/@href")
+    assert ENGLISH_URL in japanese.xpath(f"//*[{has_class('post-translations')}]//a/@href")
+    alternates = {link.get("hreflang"): link.get("href") for link in english.xpath("//head/link[@hreflang]")}
+    assert alternates["ja"] == BASE_URL.rstrip("/") + JAPANESE_URL
+    assert alternates["en"] == BASE_URL.rstrip("/") + ENGLISH_URL
 
 
-def test_home_lists_the_original_and_the_language_home_the_translation(make_site):
-    site = translation_site(make_site)
-    build(site)
+def test_home_lists_the_original_and_the_language_home_the_translation(translated):
+    site, _ = translated
     home = site.html("/")
     assert entry_titles(home) == ["Another English post", "Build a big platform"]
     (platform,) = [e for e in entries(home) if entry_title(e) == "Build a big platform"]
     links = platform.xpath(f".//*[{has_class('post-translations')}]//a")
-    assert [(a.get("href"), a.get("lang")) for a in links] == [("/2023/10/big-platform-ja.html", "ja")]
+    assert [(a.get("href"), a.get("lang")) for a in links] == [(JAPANESE_URL, "ja")]
     ja_home = site.html("/ja/")
     assert ja_home.get("lang") == "ja"
     assert entry_titles(ja_home) == ["大きなプラットフォームを築こう"]
-    # the label page lists the post once, in English
+    # the label page and the archives list the post once, in English
     assert walk_listing(site, "/label/dasha/") == [["Build a big platform"]]
-    assert [e.title for e in feedparser.parse(site.out("/feed.xml").read_bytes()).entries] == [
+    assert walk_listing(site, "/2023/10/") == [["Build a big platform"]]
+
+
+def test_translation_is_in_its_languages_feed_only(translated):
+    site, _ = translated
+    assert [e.title for e in parse_feed(site.out("/feed.xml")).entries] == [
         "Another English post", "Build a big platform"]
-    assert [e.title for e in feedparser.parse(site.out("/ja/feed.xml").read_bytes()).entries] == [
-        "大きなプラットフォームを築こう"]
+    assert [e.title for e in parse_feed(site.out("/ja/feed.xml")).entries] == ["大きなプラットフォームを築こう"]
 
 
-def test_japanese_pages_use_japanese_dates_and_label_names(make_site):
-    site = translation_site(make_site)
-    build(site)
+def test_japanese_pages_use_japanese_dates_and_label_names(translated):
+    site, _ = translated
     doc = site.html("/ja/")
     assert date_header_texts(doc) == ["2023年10月28日 土曜日"]
     assert [text(a) for a in doc.xpath(f"//*[{has_class('p-category')}]")] == ["大沙"]
+
+
+def test_every_internal_link_of_the_translated_site_resolves(translated):
+    site, _ = translated
+    assert sitekit.broken_links(site.output) == []
 
 
 # --- listing: summary -------------------------------------------------------------------------------
@@ -695,6 +714,12 @@ def test_build_without_any_config_file_uses_the_defaults(make_site, monkeypatch)
     assert doc.xpath("//time/@datetime")[1] == "2024-01-12T00:00:00+08:00"  # Asia/Shanghai
 
 
+def test_site_without_contacts_has_no_broken_links(make_site):
+    site = make_site(posts={"a.md": post("Plain post", "2024-03-03", labels=["x"])})
+    build(site)
+    assert sitekit.broken_links(site.output) == []
+
+
 def test_empty_config_file_means_defaults(make_site):
     site = make_site(config="", posts={"a.md": post("Only post", "2024-01-01", labels=["x"])})
     report = build(site)
@@ -703,7 +728,9 @@ def test_empty_config_file_means_defaults(make_site):
 
 
 def test_base_url_with_a_path_prefixes_every_link(make_site):
-    site = make_site(config='base_url: "https://example.org/blog/"\n', posts=BLOG_POSTS, contacts=CONTACTS,
+    posts = dict(BLOG_POSTS, **{"b-beta.md": post(BETA, "2024-06-10T09:00:00+08:00", labels=["dasha"],
+                                                  body="Beta.\n\n![Plant at dusk](images/plant.jpg)")})
+    site = make_site(config='base_url: "https://example.org/blog/"\n', posts=posts, contacts=CONTACTS,
                      files={"images/plant.jpg": PLANT_JPG})
     build(site)
     doc = site.html("/")

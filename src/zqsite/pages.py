@@ -17,6 +17,7 @@ from zqsite.markup import first_paragraph, strip_tags
 from zqsite.index import SiteIndex, paginate
 from zqsite.languages import native_name, url_prefix
 from zqsite.models import Contact, Post, StandalonePage
+from zqsite.redirects import blogger_redirects, netlify_redirects, nginx_map, page_url_for, static_pages
 from zqsite.search import bundle_path, search_languages
 from zqsite.vcard import vcard
 from zqsite.views import Entry, Link, ViewMaker
@@ -150,6 +151,15 @@ def plan_site(index: SiteIndex, standalone: Sequence[StandalonePage], config: Si
     }))
     pages.append(PageSpec("/404.html", "404.html", default, {
         "title": words["not_found_title"], "meta": _meta(config, default, "", indexable=False)}))
+
+    redirects = blogger_redirects(index)
+    for redirect in static_pages(redirects):
+        pages.append(PageSpec(page_url_for(redirect.old), "redirect.html", default, {
+            "title": words["moved_to"].format(url=views.href(redirect.new)),
+            "target_href": views.href(redirect.new), "target_absolute": views.absolute(redirect.new),
+            "meta": _meta(config, default, "", indexable=False)}))
+    files.append(("/_redirects", netlify_redirects(redirects, config.base_path)))
+    files.append(("/nginx-redirects.conf", nginx_map(redirects, config.base_path)))
 
     for spec in pages:
         spec.context.setdefault("meta", _meta(config, spec.language, ""))
