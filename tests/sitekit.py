@@ -244,6 +244,16 @@ def html_files(output: Path) -> list[Path]:
     return sorted(output.rglob("*.html"))
 
 
+def is_redirect_stub(doc: lxml.html.HtmlElement) -> bool:
+    """A page that only sends the visitor on (an old Blogger address): <meta http-equiv=refresh>."""
+    return bool(doc.xpath("//meta[translate(@http-equiv, 'REFSH', 'refsh')='refresh']"))
+
+
+def site_pages(output: Path) -> list[Path]:
+    """The HTML pages of the site proper: every HTML file but redirect stubs."""
+    return [path for path in html_files(output) if not is_redirect_stub(parse_html(path))]
+
+
 def internal_references(doc: lxml.html.HtmlElement) -> list[str]:
     """Every href and src of a page that points inside the site (starts with one "/")."""
     found = []

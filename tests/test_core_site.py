@@ -15,7 +15,7 @@ from lxml import etree
 import sitekit
 from sitekit import (
     BASE_URL, PROJECT_ROOT, build, date_header_texts, entries, entry_title, entry_titles, grouped_titles,
-    has_class, make_site, newer_href, older_href, page, parse_html, post, text, walk_listing,
+    has_class, newer_href, older_href, page, parse_html, post, text, walk_listing,
 )
 from zqsite import pipeline
 from zqsite.errors import BuildFailed
@@ -86,7 +86,7 @@ PLANT_JPG = b"\xff\xd8\xff\xe0 not really a jpeg \xff\xd9"
 
 @pytest.fixture(scope="module")
 def blog(tmp_path_factory):
-    site = make_site(tmp_path_factory.mktemp("blog"), posts=BLOG_POSTS, config=BLOG_CONFIG, contacts=CONTACTS,
+    site = sitekit.make_site(tmp_path_factory.mktemp("blog"), posts=BLOG_POSTS, config=BLOG_CONFIG, contacts=CONTACTS,
                      labels=LABELS, pages={"about.md": page("About this blog", body="We write about Sihui.")},
                      files={"images/plant.jpg": PLANT_JPG})
     report = build(site)
@@ -170,6 +170,25 @@ def test_day_of_a_post_is_taken_in_the_site_time_zone(make_site):
     assert site.out("/2024/07/late-news-from-london.html").is_file()
     times = doc.xpath(f"//time[{has_class('dt-published')}]/@datetime")
     assert times == ["2024-08-01T09:00:00+08:00", "2024-07-16T07:30:00+08:00"]
+
+
+def test_posts_at_the_same_moment_are_ordered_by_url_everywhere(make_site):
+    # One instant written three ways: with the site's offset, in UTC, and YAML's spaced form.
+    site = make_site(posts={
+        "1.md": post("Zeta same time", "2024-07-15T21:41:00+08:00", labels=["x"]),
+        "2.md": post("Alpha same time", "2024-07-15T13:41:00Z", labels=["x"]),
+        "3.md": "---\ntitle: Mid same time\ndate: 2024-07-15 21:41:00 +08:00\nlabels: x\n---\n\nBody.\n",
+    })
+    report = build(site)
+    assert report.warnings == ()
+    expected = [["Alpha same time", "Mid same time", "Zeta same time"]]
+    assert walk_listing(site, "/") == expected
+    assert walk_listing(site, "/label/x/") == expected
+    assert grouped_titles(site.html("/")) == [("Monday, July 15, 2024", expected[0])]
+    mid = site.html("/2024/07/mid-same-time.html")
+    assert newer_href(mid) == "/2024/07/alpha-same-time.html"
+    assert older_href(mid) == "/2024/07/zeta-same-time.html"
+    assert [e.title for e in parse_feed(site.out("/feed.xml")).entries] == expected[0]
 
 
 # --- post pages and h-entry ----------------------------------------------------------------------
@@ -259,7 +278,7 @@ def test_labels_index_with_counts(out):
 
 
 def test_labels_widget_with_counts_on_every_page(out):
-    for path in sitekit.html_files(out.output):
+    for path in sitekit.site_pages(out.output):
         doc = parse_html(path)
         items = [text(li) for li in doc.xpath(f"//section[{has_class('widget-labels')}]//li")]
         assert items == ["Dasha Town (4)", "Sihui City (2)", "zhaoqing (2)"], path
@@ -367,13 +386,17 @@ def test_feed_dates_have_offsets(out, url):
         assert "2024-07-15T21:41:00+08:00" in raw
 
 
-def test_feed_entries_carry_full_content_with_absolute_links(out):
-    feed = parse_feed(out.out("/atom.xml"))
+@pytest.mark.parametrize("url", ["/feed.xml", "/atom.xml"])
+def test_feed_entries_carry_full_content_with_absolute_links(out, url):
+    # A feed's content is shown away from the site (RSS has no base URL): the image must be absolute.
+    feed = parse_feed(out.out(url))
     beta = [e for e in feed.entries if e.title == BETA][0]
     body = beta.content[0].value
     assert "Beta last paragraph." in body
-    for link in re.findall(r'(?:href|src)="([^"]+)"', body):
-        assert link.startswith(BASE_URL), link
+    srcs = re.findall(r'(?:href|src)="([^"]+)"', body)
+    assert srcs, body
+    for link in srcs:
+        assert link == BASE_URL + "images/plant.jpg", link
 
 
 def test_feed_links_are_absolute(out):
@@ -411,7 +434,7 @@ def test_label_feed_holds_only_that_labels_posts(out):
 
 
 def test_every_html_page_announces_the_rss_feed(out):
-    files = sitekit.html_files(out.output)
+    files = sitekit.site_pages(out.output)
     assert len(files) > 10
     for path in files:
         doc = parse_html(path)
@@ -485,7 +508,7 @@ def test_standalone_page_is_published_and_linked_from_every_page(out):
     doc = out.html("/p/about.html")
     assert text(doc.xpath("//article//h1")[0]) == "About this blog"
     assert "We write about Sihui." in text(doc)
-    for path in sitekit.html_files(out.output):
+    for path in sitekit.site_pages(out.output):
         nav = parse_html(path).xpath(f"//nav[{has_class('site-nav')}]//a")
         assert ("About this blog", "/p/about.html") in [(text(a), a.get("href")) for a in nav], path
 
@@ -550,7 +573,7 @@ def test_image_beside_the_post_is_published(make_site):
 
 @pytest.fixture(scope="module")
 def translated(tmp_path_factory):
-    site = make_site(tmp_path_factory.mktemp("translated"), posts={
+    site = sitekit.make_site(tmp_path_factory.mktemp("translated"), posts={
         "platform.md": post("Build a big platform", "2023-10-28", labels=["dasha"], slug="big-platform",
                             body="English text of the platform."),
         "platform.ja.md": post("大きなプラットフォームを築こう", "2023-10-28", labels=["dasha"], language="ja",
@@ -662,15 +685,21 @@ def test_titles_with_markup_and_quotes_are_escaped(make_site):
     nasty = 'Break <script>alert("x")</script> & "quotes" \'too\''
     site = make_site(posts={"nasty.md": post(nasty, "2024-04-04", labels=['Label "quoted" <b>'], slug="nasty",
                                              source='A "source" <i>')},
-                     pages={"about.md": page('About <script>x</script> "us"', slug="about")})
+                     pages={"about.md": page('About <script>x</script> "us"', slug="about")},
+                     config=f"base_url: \"{BASE_URL}\"\ntitle: 'Zhaoqing \"Invest\" <Blog> & Co'\n")
     build(site)
+    site_title = 'Zhaoqing "Invest" <Blog> & Co'
+    for url in ("/", "/2024/04/nasty.html", "/404.html"):
+        doc = site.html(url)
+        assert doc.xpath("//link[@type='application/rss+xml']/@title") == [f"{site_title} – RSS"], url
+        assert text(doc.xpath(f"//*[{has_class('site-title')}]")[0]) == site_title, url
     for url in ("/", "/2024/04/nasty.html", "/label/", "/archive/", "/p/about.html", "/2024/"):
         doc = site.html(url)
         assert_no_injected_script(doc, url)
         assert doc.xpath("//body//b | //body//i") == [], url
     post_page = site.html("/2024/04/nasty.html")
     assert entry_titles(post_page) == [nasty]
-    assert text(post_page.xpath("//title")[0]).startswith(nasty)
+    assert text(post_page.xpath("//title")[0]) == f"{nasty} | {site_title}"
     home = site.html("/")
     (link,) = home.xpath(f"//article//a[{has_class('u-url')}]")
     assert link.get("href") == "/2024/04/nasty.html"
@@ -842,10 +871,3 @@ def test_slug_collision_is_an_error_naming_both_files(make_site):
     (error,) = failure.value.problems.errors
     assert error.path == "posts/b.md" and "posts/a.md" in error.message
     assert "/2024/01/same-title.html" in error.message
-
-
-def test_url_of_the_site_file_helper():
-    # the helper the tests use to find output files
-    assert urlsplit("/a/b/?x=1#y").path == "/a/b/"
-    assert sitekit.site_file(PROJECT_ROOT, "/a/b/?x=1#y") == PROJECT_ROOT / "a/b/index.html"
-    assert sitekit.site_file(PROJECT_ROOT, "/label/%E5%A4%A7%E6%B2%99/") == PROJECT_ROOT / "label/大沙/index.html"

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timezone
+from urllib.parse import urlsplit
 
 from feedgen.feed import FeedGenerator
 
@@ -14,6 +16,16 @@ from zqsite.pages import FeedSpec
 _EPOCH = datetime(2000, 1, 1, tzinfo=timezone.utc)
 
 
+_ROOT_RELATIVE = re.compile(r'(\s(?:src|href)=")/(?!/)')
+
+
+def absolute_links(html: str, base_url: str) -> str:
+    """Root-relative links and images made absolute: a feed reader has no page to resolve them against."""
+    split = urlsplit(base_url)
+    origin = f"{split.scheme}://{split.netloc}/"
+    return _ROOT_RELATIVE.sub(lambda m: m.group(1) + origin, html)
+
+
 def render_feed(spec: FeedSpec, config: SiteConfig, label_names: dict[str, str]) -> bytes:
     """One feed with full content, absolute URLs and dates with offsets; no build time in it."""
     absolute = lambda url: urls.absolute(config.base_url, url)  # noqa: E731
@@ -22,8 +34,9 @@ def render_feed(spec: FeedSpec, config: SiteConfig, label_names: dict[str, str])
     fg.title(spec.title)
     fg.description(config.description or spec.title)
     fg.subtitle(config.description or spec.title)
-    fg.link(href=absolute(spec.link_url), rel="alternate")
+    # feedgen puts the last link it was given into RSS <link>: that must be the HTML page.
     fg.link(href=absolute(spec.url), rel="self")
+    fg.link(href=absolute(spec.link_url), rel="alternate")
     fg.language(spec.language)
     if config.author:
         fg.author(name=config.author)
@@ -41,7 +54,8 @@ def render_feed(spec: FeedSpec, config: SiteConfig, label_names: dict[str, str])
         entry.link(href=link, rel="alternate")
         entry.published(post.date)
         entry.updated(post.date)
-        entry.content(post.body_html, type="CDATA" if spec.kind == "rss" else "html")
+        content = absolute_links(post.body_html, config.base_url)
+        entry.content(content, type="CDATA" if spec.kind == "rss" else "html")
         if post.summary_text:
             entry.summary(post.summary_text) if spec.kind == "atom" else entry.description(post.summary_text)
         for key in post.labels:

@@ -21,6 +21,7 @@ class Contact:
     email: str = ""
     website: str = ""
     kind: str = "government"  # "government" (a bureau, the default), "organization" or "person"
+    registered: bool = True  # from contacts.yaml (it has a page and a vCard), not written inline in a post
 
 
 CONTACT_FIELDS = ("name", "note", "address", "tel", "fax", "whatsapp", "wechat", "email", "website", "kind")

@@ -189,4 +189,5 @@ def _make_renderer(options: BuildOptions, site: LoadedSite, plan: SitePlan, view
     languages = tuple(sorted({site.config.default_language, *site.index.by_language}))
     sidebars = {code: sidebar_context(views, site.index, code) for code in plan.languages}
     i18n.check_catalogues()
-    return Renderer(options.templates_dir, site.config, site.content.pages, languages, sidebars)
+    return Renderer(options.templates_dir, site.config, site.content.pages, languages, sidebars,
+                    has_contacts=bool(site.content.contacts))

@@ -248,6 +248,7 @@ def _contacts(doc: Document, context: _Context, problems: Problems) -> tuple[Con
     for number, item in enumerate(items, 1):
         if isinstance(item, Mapping):  # a one-off contact written in the post
             contact = parse_contact(doc.path, f"{Path(doc.path).stem}-{number}", item, item.line, problems)
+            contact = replace(contact, registered=False) if contact else None
         elif isinstance(item, Scalar):
             contact = context.contacts.get(item.text.strip())
             if contact is None:

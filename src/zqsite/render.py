@@ -54,7 +54,9 @@ class Renderer:
     """Renders pages; the sidebar and chrome of each language are built once and reused."""
 
     def __init__(self, templates_dir: Path, config: SiteConfig, standalone: tuple[StandalonePage, ...],
-                 languages_with_homes: tuple[str, ...], sidebars: dict[str, dict[str, Any]]) -> None:
+                 languages_with_homes: tuple[str, ...], sidebars: dict[str, dict[str, Any]],
+                 has_contacts: bool = True) -> None:
+        self.has_contacts = has_contacts
         self.env = make_environment(templates_dir)
         self.config = config
         self.standalone = standalone
@@ -85,7 +87,7 @@ class Renderer:
                 feed_rss_href=self._href(f"{home}feed.xml"), feed_atom_href=self._href(f"{home}atom.xml"),
                 css_href=self._href("/static/site.css"), js_href=self._href("/static/site.js"),
                 search_href=self._href("/search/"), search_js_href=self._href("/static/search.js"),
-                contacts_href=self._href("/contacts/"),
+                contacts_href=self._href("/contacts/") if self.has_contacts else "",
                 labels_href=self._href("/label/"), archive_href=self._href("/archive/"),
                 favicon_href=self._href("/static/favicon.svg"))
         return found

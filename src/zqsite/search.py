@@ -8,7 +8,7 @@ The index is built from the posts themselves (title, labels, body), not from ren
 
 from __future__ import annotations
 
-import asyncio
+import subprocess
 import hashlib
 import html
 from importlib import metadata
@@ -51,33 +51,34 @@ def build_search_files(posts: Sequence[Post], config: SiteConfig) -> list[tuple[
         from pagefind.service import get_executable
     except ImportError as exc:
         raise SearchUnavailable("Pagefind is not installed (pip install 'pagefind[extended]')") from exc
-    if get_executable() is None:
+    binary = get_executable()
+    if binary is None:
         raise SearchUnavailable("the Pagefind binary was not found (pip install 'pagefind[extended]')")
-    try:
-        return asyncio.run(_build(posts, config))
-    except SearchUnavailable:
-        raise
-    except Exception as exc:  # the Pagefind binary is missing or failed: say so, keep building
-        raise SearchUnavailable(f"Pagefind failed: {exc}") from exc
-
-
-async def _build(posts: Sequence[Post], config: SiteConfig) -> list[tuple[str, bytes]]:
-    from pagefind.service import PagefindService
-
     files: list[tuple[str, bytes]] = []
+    # The command-line Pagefind reads a folder with all its threads: about 100x faster than
+    # feeding pages one by one through its Python API.
     with tempfile.TemporaryDirectory(prefix="zqsite-search-") as tmp:
-        async with PagefindService() as service:  # one Pagefind process for every language
-            for language in search_languages(posts):
-                out = Path(tmp) / url_prefix(language)
-                index = await service.create_index({"force_language": _PAGEFIND_LANGUAGE[language]})
-                for post in posts:
-                    if post.language == language:
-                        await index.add_html_file(content=_document(post), url=urls.href(config.base_path, post.url))
-                await index.write_files(output_path=str(out))
-                for path in sorted(out.rglob("*")):
-                    if path.is_file():
-                        rel = f"{SEARCH_ROOT}/{url_prefix(language)}/{path.relative_to(out).as_posix()}"
-                        files.append((rel, path.read_bytes()))
+        for language in search_languages(posts):
+            site = Path(tmp) / "site" / url_prefix(language)
+            out = Path(tmp) / "out" / url_prefix(language)
+            for post in posts:
+                if post.language == language:
+                    # Pagefind makes result URLs from file paths: the base path goes in front.
+                    page = site / config.base_path.strip("/") / post.url.lstrip("/")
+                    page.parent.mkdir(parents=True, exist_ok=True)
+                    page.write_text(_document(post), encoding="utf-8")
+            command = [str(binary), "--site", str(site), "--output-path", str(out),
+                       "--force-language", _PAGEFIND_LANGUAGE[language], "--quiet"]
+            try:
+                result = subprocess.run(command, capture_output=True, text=True, timeout=600)
+            except (OSError, subprocess.TimeoutExpired) as exc:
+                raise SearchUnavailable(f"Pagefind could not run: {exc}") from exc
+            if result.returncode != 0:
+                raise SearchUnavailable(f"Pagefind failed: {(result.stderr or result.stdout).strip()[-500:]}")
+            for path in sorted(out.rglob("*")):
+                if path.is_file():
+                    rel = f"{SEARCH_ROOT}/{url_prefix(language)}/{path.relative_to(out).as_posix()}"
+                    files.append((rel, path.read_bytes()))
     return files
 
 

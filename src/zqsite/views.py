@@ -150,5 +150,5 @@ class ViewMaker:
             wechat=contact.wechat,
             email=contact.email,
             website=contact.website,
-            vcard_href=self.href(f"/contacts/{contact.id}.vcf"),
+            vcard_href=self.href(f"/contacts/{contact.id}.vcf") if contact.registered else "",
         )
