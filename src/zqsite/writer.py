@@ -89,7 +89,11 @@ class SiteWriter:
         if self.output.is_dir():
             self._old_sizes = _file_sizes(self.output)
         self.staging.mkdir(parents=True)
-        (self.staging / MARKER).write_bytes(MARKER_TEXT)
+        old_marker = self.output / MARKER
+        if old_marker.is_file() and old_marker.read_bytes() == MARKER_TEXT:
+            os.link(old_marker, self.staging / MARKER)  # unchanged: keep its mtime too
+        else:
+            (self.staging / MARKER).write_bytes(MARKER_TEXT)
         return self
 
     def __exit__(self, exc_type, exc, tb) -> None:  # noqa: ANN001

@@ -1,0 +1,178 @@
+"""The published site is never broken or lost: atomic publish, foreign folders refused, stale pages removed."""
+
+from __future__ import annotations
+
+import errno
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from sitekit import PROJECT_ROOT, build, make_site, post
+from test_editor_errors import tree_digest
+from zqsite import writer as writer_module
+from zqsite.errors import BuildFailed, OutputError
+from zqsite.render import Renderer
+
+
+def many_posts(count: int) -> dict[str, str]:
+    return {f"p{i:04d}.md": post(f"Post number {i}", f"2024-{1 + i % 12:02d}-{1 + i % 28:02d}T10:{i % 60:02d}:00+08:00",
+                                 labels=[f"label-{i % 7}"]) for i in range(count)}
+
+
+def test_a_render_failure_half_way_leaves_the_old_site(tmp_path, monkeypatch):
+    site = make_site(tmp_path, posts=many_posts(60))
+    build(site)
+    before = tree_digest(site.output)
+    (site.content / "posts" / "p0001.md").write_text(post("Changed", "2024-02-02", labels=["x"]))
+    original = Renderer.render
+    calls = {"n": 0}
+
+    def failing_render(self, spec):  # noqa: ANN001, ANN202
+        calls["n"] += 1
+        if calls["n"] == 50:
+            raise RuntimeError("template exploded on page 50")
+        return original(self, spec)
+
+    monkeypatch.setattr(Renderer, "render", failing_render)
+    with pytest.raises(RuntimeError):
+        build(site)
+    assert calls["n"] == 50
+    assert tree_digest(site.output) == before
+    assert not list(tmp_path.glob(".public.zqsite-*"))
+
+
+def test_a_template_error_names_the_template_and_line(tmp_path):
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    for source in (PROJECT_ROOT / "templates").iterdir():
+        (templates / source.name).write_text(source.read_text())
+    (templates / "404.html").write_text('{% extends "base.html" %}\n{% block content %}\n{{ no_such_value }}\n{% endblock %}\n')
+    site = make_site(tmp_path / "site", posts={"a.md": post("A", "2024-01-01", labels=["x"])})
+    with pytest.raises(BuildFailed) as failure:
+        build(site, templates_dir=templates)
+    message = str(failure.value.problems.items[0])
+    assert message.startswith("templates/404.html:3: error:") and "no_such_value" in message
+    assert not site.output.exists()
+
+
+def test_running_out_of_disk_leaves_the_old_site(tmp_path, monkeypatch):
+    site = make_site(tmp_path, posts=many_posts(20))
+    build(site)
+    before = tree_digest(site.output)
+    (site.content / "posts" / "p0002.md").write_text(post("Changed title", "2024-02-02", labels=["x"]))
+    real_open = open
+    count = {"n": 0}
+
+    def full_disk_open(path, mode="r", *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202
+        if "x" in mode and ".zqsite-new" in str(path):
+            count["n"] += 1
+            if count["n"] == 5:
+                raise OSError(errno.ENOSPC, "No space left on device")
+        return real_open(path, mode, *args, **kwargs)
+
+    monkeypatch.setattr(writer_module, "open", full_disk_open, raising=False)
+    with pytest.raises(OSError):
+        build(site)
+    assert tree_digest(site.output) == before
+    assert not list(tmp_path.glob(".public.zqsite-*"))
+
+
+def test_sigterm_during_a_build_leaves_the_old_site(tmp_path):
+    site = make_site(tmp_path, posts=many_posts(1500))
+    build(site)
+    before = tree_digest(site.output)
+    (site.content / "posts" / "p0003.md").write_text(post("Changed again", "2024-03-03", labels=["x"]))
+    staging = tmp_path / ".public.zqsite-new"
+    process = subprocess.Popen(
+        [sys.executable, str(PROJECT_ROOT / "build.py"), "--content", str(site.content), "--output", str(site.output),
+         "--config", str(site.config), "-q"], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 60
+    while not staging.exists() and process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.005)
+    assert staging.exists(), "the build finished before it could be interrupted"
+    process.send_signal(signal.SIGTERM)
+    _, err = process.communicate(timeout=60)
+    assert process.returncode == 130, err
+    assert b"the published site was left as it was" in err
+    assert tree_digest(site.output) == before
+    assert not staging.exists()
+
+
+def test_leftovers_of_an_interrupted_build_are_removed_next_time(tmp_path):
+    site = make_site(tmp_path, posts=many_posts(3))
+    build(site)
+    leftover = tmp_path / ".public.zqsite-new"
+    (leftover / "half").mkdir(parents=True)
+    (leftover / "half" / "page.html").write_text("partial")
+    build(site)
+    assert not leftover.exists() and not (tmp_path / ".public.zqsite-old").exists()
+
+
+@pytest.mark.parametrize("where", ["foreign", "content", "cwd", "home", "parent-of-content"])
+def test_output_refuses_folders_zqsite_did_not_make(tmp_path, monkeypatch, where):
+    site = make_site(tmp_path, posts=many_posts(2))
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    (tmp_path / "home").mkdir()
+    target = {"foreign": tmp_path / "mine", "content": site.content, "cwd": tmp_path,
+              "home": tmp_path / "home", "parent-of-content": site.root}[where]
+    target.mkdir(exist_ok=True)
+    (target / "precious.txt").write_text("keep me")
+    before = tree_digest(target)
+    from dataclasses import replace
+
+    with pytest.raises(OutputError):
+        build(replace(site, output=target))
+    assert tree_digest(target) == before
+
+
+def test_cli_refuses_output_dot(tmp_path):
+    site = make_site(tmp_path, posts=many_posts(2))
+    result = subprocess.run([sys.executable, str(PROJECT_ROOT / "build.py"), "--content", str(site.content),
+                             "--output", ".", "--config", str(site.config)], cwd=tmp_path, capture_output=True, text=True)
+    assert result.returncode == 1 and "refusing" in result.stderr
+    assert (tmp_path / "site.yaml").is_file()
+
+
+def test_stale_pages_disappear(tmp_path):
+    posts = many_posts(3)
+    posts["lonely.md"] = post("Lonely", "2024-05-05", labels=["only-here"])
+    site = make_site(tmp_path, posts=posts)
+    build(site)
+    assert site.out("/2024/05/lonely.html").is_file() and site.out("/label/only-here/").is_file()
+    (site.content / "posts" / "lonely.md").unlink()
+    report = build(site)
+    assert not site.out("/2024/05/lonely.html").exists() and not site.out("/label/only-here/").exists()
+    assert report.files_deleted >= 3
+
+
+def test_two_builds_are_byte_identical_and_the_second_rewrites_nothing(tmp_path):
+    site = make_site(tmp_path, posts=many_posts(25))
+    build(site)
+    first = tree_digest(site.output)
+    mtimes = {p: p.stat().st_mtime_ns for p in site.output.rglob("*") if p.is_file()}
+    report = build(site)
+    assert tree_digest(site.output) == first
+    assert report.files_written == 0
+    assert {p: p.stat().st_mtime_ns for p in site.output.rglob("*") if p.is_file()} == mtimes
+    other = make_site(tmp_path / "again", posts=many_posts(25))
+    build(other)
+    assert tree_digest(other.output) == first
+
+
+def test_writer_never_writes_outside_its_folder(tmp_path):
+    with writer_module.SiteWriter(tmp_path / "out") as out:
+        for bad in ("../escape.html", "/etc/passwd", "a\\b.html", "a/../../b", "x\0y", "C:/x"):
+            with pytest.raises(OutputError):
+                out.write(bad, b"no")
+        out.write("fine/page.html", b"yes")
+        with pytest.raises(OutputError):
+            out.write("fine/page.html", b"twice")
+        out.commit()
+    assert sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*") if p.is_file()) == [
+        "out/.zqsite-output", "out/fine/page.html"]
