@@ -48,6 +48,9 @@ def _parser() -> argparse.ArgumentParser:
         sub.add_argument("--drafts", action="store_true", help="publish posts marked draft: true")
         sub.add_argument("--future", action="store_true", help="publish posts dated in the future")
         sub.add_argument("--strict", action="store_true", help="fail on warnings too")
+        sub.add_argument("--no-cache", action="store_true", help="neither read nor write the build cache")
+        sub.add_argument("--cache-dir", type=Path, default=None, metavar="DIR",
+                         help="build cache folder (default: .zqsite-cache beside the content folder)")
 
     build = commands.add_parser("build", help="build the site (the default command)")
     site_options(build)
@@ -90,7 +93,8 @@ def _parser() -> argparse.ArgumentParser:
 def _options(args: argparse.Namespace, output: Path | None = None) -> BuildOptions:
     return BuildOptions(content_dir=args.content, output_dir=output or PROJECT_ROOT / "public",
                         config_path=args.config, include_drafts=args.drafts,
-                        include_future=args.future, strict=args.strict)
+                        include_future=args.future, strict=args.strict,
+                        use_cache=not args.no_cache, cache_dir=args.cache_dir)
 
 
 def _run_build(args: argparse.Namespace) -> int:
@@ -216,7 +220,7 @@ def _progress_printer():  # noqa: ANN202
             end = "\n" if done >= total else ""
             print(f"\r[{'#' * filled}{'.' * (30 - filled)}] {done}/{total} files", end=end, file=sys.stderr,
                   flush=True)
-        elif done < total:
-            print(f"{done}/{total} files rendered", file=sys.stderr)
+        elif done < total and done * 4 // total != (done - 500) * 4 // total:
+            print(f"{done}/{total} pages and feeds done", file=sys.stderr)  # about every quarter
 
     return progress

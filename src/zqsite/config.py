@@ -30,6 +30,7 @@ class SiteConfig:
     author: str = ""
     trust_html: bool = False  # True: raw HTML in posts is published unsanitised
     iframe_hosts: tuple[str, ...] = ()
+    search: bool = True  # build the Pagefind search index
     source_path: str | None = field(default=None, compare=False)
 
     @property
@@ -45,7 +46,7 @@ class SiteConfig:
 _TEXT_KEYS = ("title", "description", "author")
 _KNOWN_KEYS = (
     *_TEXT_KEYS, "base_url", "default_language", "timezone", "posts_per_page",
-    "feed_size", "listing", "trust_html", "iframe_hosts",
+    "feed_size", "listing", "trust_html", "iframe_hosts", "search",
 )
 
 
@@ -130,7 +131,7 @@ def _parse_setting(key: str, value, problems: Problems, path: str, line: int):  
             fail(f"must be 'full' or 'summary', not '{text}'")
             return None
         return text
-    if key == "trust_html":
+    if key in ("trust_html", "search"):
         flag = parse_bool(value)
         if flag is None:
             fail(f"must be true or false, not '{text}'")

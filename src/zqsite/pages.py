@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 from urllib.parse import urljoin
 
 from markupsafe import Markup
@@ -23,14 +23,33 @@ from zqsite.vcard import vcard
 from zqsite.views import Entry, Link, ViewMaker
 
 
-@dataclass(frozen=True)
 class PageSpec:
-    """One HTML page to render: its URL, its template and the values the template shows."""
+    """One HTML page to render: its URL, its template and the values the template shows.
 
-    url: str
-    template: str
-    language: str
-    context: dict[str, Any] = field(compare=False)
+    `inputs` and `shows` (the URLs of the posts whose content the page shows) describe
+    everything particular to the page: the build compares their fingerprint with the last
+    build's and renders only pages that changed. The context itself is built only when the
+    page is rendered. `inputs=None`: always rendered (small pages).
+    """
+
+    __slots__ = ("url", "template", "language", "inputs", "shows", "indexable", "_make", "_context")
+
+    def __init__(self, url: str, template: str, language: str, context: dict[str, Any] | None = None, *,
+                 make: Callable[[], dict[str, Any]] | None = None, inputs: tuple | None = None,
+                 shows: tuple[str, ...] = (), indexable: bool = True) -> None:
+        self.url, self.template, self.language = url, template, language
+        self.inputs, self.shows, self.indexable = inputs, shows, indexable
+        self._make, self._context = make, context
+
+    @property
+    def context(self) -> dict[str, Any]:
+        if self._context is None:
+            assert self._make is not None
+            self._context = self._make()
+        return self._context
+
+    def __repr__(self) -> str:
+        return f"PageSpec({self.url!r}, {self.template!r})"
 
 
 @dataclass(frozen=True)
@@ -63,7 +82,6 @@ class Meta:
     locale: str
     image: str = ""  # absolute URL of the first image, if any
     json_ld: Markup = Markup("")
-    indexable: bool = True  # in the sitemap and the search index
 
 
 @dataclass(frozen=True)
@@ -146,23 +164,24 @@ def plan_site(index: SiteIndex, standalone: Sequence[StandalonePage], config: Si
         files += [(f"/contacts/{c.id}.vcf", vcard(c, views.absolute(f"/contacts/#contact-{c.id}")))
                   for c in contacts]
     pages.append(PageSpec("/search/", "search.html", default, {
-        "title": words["search"], "meta": _meta(config, default, "", indexable=False),
+        "title": words["search"], "meta": _meta(config, default, ""),
         "bundles": json.dumps([views.href(bundle_path(code)) for code in search_languages(index.all_posts)]),
-    }))
+    }, indexable=False))
     pages.append(PageSpec("/404.html", "404.html", default, {
-        "title": words["not_found_title"], "meta": _meta(config, default, "", indexable=False)}))
+        "title": words["not_found_title"], "meta": _meta(config, default, "")}, indexable=False))
 
     redirects = blogger_redirects(index)
     for redirect in static_pages(redirects):
         pages.append(PageSpec(page_url_for(redirect.old), "redirect.html", default, {
             "title": words["moved_to"].format(url=views.href(redirect.new)),
             "target_href": views.href(redirect.new), "target_absolute": views.absolute(redirect.new),
-            "meta": _meta(config, default, "", indexable=False)}))
+            "meta": _meta(config, default, "")}, indexable=False))
     files.append(("/_redirects", netlify_redirects(redirects, config.base_path)))
     files.append(("/nginx-redirects.conf", nginx_map(redirects, config.base_path)))
 
     for spec in pages:
-        spec.context.setdefault("meta", _meta(config, spec.language, ""))
+        if spec.inputs is None:
+            spec.context.setdefault("meta", _meta(config, spec.language, ""))
     files.append(("/sitemap.xml", sitemap(_sitemap_entries(pages, index, views))))
     files.append(("/robots.txt", robots(views.absolute("/sitemap.xml"))))
     languages = tuple(sorted({p.language for p in pages}))
@@ -170,11 +189,11 @@ def plan_site(index: SiteIndex, standalone: Sequence[StandalonePage], config: Si
 
 
 def _meta(config: SiteConfig, language: str, description: str, *, og_type: str = "website", image: str = "",
-          json_ld: Markup = Markup(""), indexable: bool = True) -> Meta:
+          json_ld: Markup = Markup("")) -> Meta:
     text = description or config.description
     if len(text) > 300:  # previews show about 200 characters; cut at a word
         text = text[:297].rsplit(" ", 1)[0] + "…"
-    return Meta(text, og_type, OG_LOCALES[language], image, json_ld, indexable)
+    return Meta(text, og_type, OG_LOCALES[language], image, json_ld)
 
 
 def _contacts_json_ld(views: ViewMaker, contacts: Sequence[Contact]) -> Markup:
@@ -187,7 +206,7 @@ def _sitemap_entries(pages: Sequence[PageSpec], index: SiteIndex, views: ViewMak
     posts = {post.url: post for post in index.all_posts}
     entries = []
     for spec in pages:
-        if not spec.context["meta"].indexable:
+        if not spec.indexable:
             continue
         post = posts.get(spec.url)
         alternates: tuple[tuple[str, str], ...] = ()
@@ -213,20 +232,33 @@ def _listing(views: ViewMaker, posts: Sequence[Post], first_url: str, language: 
         newer = urls.paginated(first_url, number - 1) if number > 1 else ""
         older = urls.paginated(first_url, number + 1) if number < len(chunks) else ""
         page_title = title if number == 1 else f"{title} – {words['page_of'].format(page=number, pages=len(chunks))}"
-        specs.append(PageSpec(urls.paginated(first_url, number), "list.html", language, {
-            "kind": kind,
-            "title": page_title,
-            "heading": heading,
-            "show_all_href": views.href("/") if show_all else "",
-            "days": _group_by_day(views, chunk, language),
-            "full_posts": full,
-            "newer_href": views.href(newer) if newer else "",
-            "older_href": views.href(older) if older else "",
-            "page_number": number,
-            "page_count": len(chunks),
-            "feed_href": views.href(feed_url) if feed_url else "",
-        }))
+
+        def make(chunk=chunk, number=number, newer=newer, older=older, page_title=page_title) -> dict:  # noqa: ANN001
+            return {
+                "kind": kind,
+                "title": page_title,
+                "heading": heading,
+                "show_all_href": views.href("/") if show_all else "",
+                "days": _group_by_day(views, chunk, language),
+                "full_posts": full,
+                "newer_href": views.href(newer) if newer else "",
+                "older_href": views.href(older) if older else "",
+                "page_number": number,
+                "page_count": len(chunks),
+                "feed_href": views.href(feed_url) if feed_url else "",
+                "meta": _meta(config, language, ""),
+            }
+
+        shown = tuple(p.url for p in chunk)
+        specs.append(PageSpec(urls.paginated(first_url, number), "list.html", language, make=make, shows=shown,
+                              inputs=(kind, page_title, heading, show_all, full, newer, older, number, len(chunks),
+                                      feed_url, _versions_of(chunk, views))))
     return specs
+
+
+def _versions_of(posts: Sequence[Post], views: ViewMaker) -> tuple:
+    """The translation links each post shows: part of what a page shows besides the posts themselves."""
+    return tuple(tuple(v.url for v in views.versions.get(p.url, ())) for p in posts)
 
 
 def _group_by_day(views: ViewMaker, posts: Sequence[Post], language: str) -> tuple[DayGroup, ...]:
@@ -245,6 +277,15 @@ def _group_by_day(views: ViewMaker, posts: Sequence[Post], language: str) -> tup
 def _post_page(views: ViewMaker, post: Post, index: SiteIndex, config: SiteConfig) -> PageSpec:
     newer, older = index.neighbours.get(post.url, (None, None))
     versions = index.versions.get(post.url, (post,))
+    inputs = (newer.title if newer else "", newer.url if newer else "", older.title if older else "",
+              older.url if older else "", tuple((p.language, p.url, p.translation_of) for p in versions))
+    return PageSpec(post.url, "post.html", post.language, make=lambda: _post_context(views, post, index, config),
+                    inputs=inputs, shows=(post.url,))
+
+
+def _post_context(views: ViewMaker, post: Post, index: SiteIndex, config: SiteConfig) -> dict[str, Any]:
+    newer, older = index.neighbours.get(post.url, (None, None))
+    versions = index.versions.get(post.url, (post,))
     image = urljoin(config.base_url, post.images[0]) if post.images else ""
     original = next((p for p in versions if p.translation_of is None), None)
     posting = blog_posting(
@@ -253,7 +294,7 @@ def _post_page(views: ViewMaker, post: Post, index: SiteIndex, config: SiteConfi
         original_url=views.absolute(original.url) if post.translation_of and original else "",
         translation_urls=[views.absolute(p.url) for p in versions if p.translation_of and post.translation_of is None])
     organisations = [contact_entity(c, views.absolute(f"/contacts/#contact-{c.id}")) for c in post.contacts]
-    return PageSpec(post.url, "post.html", post.language, {
+    return {
         "meta": _meta(config, post.language, post.summary_text, og_type="article", image=image,
                       json_ld=json_ld([posting, *organisations])),
         "title": post.title,
@@ -263,7 +304,7 @@ def _post_page(views: ViewMaker, post: Post, index: SiteIndex, config: SiteConfi
         # hreflang alternates: every language version, and x-default (the listed one)
         "alternates": tuple((p.language, views.absolute(p.url)) for p in versions) if len(versions) > 1 else (),
         "x_default": views.absolute(versions[0].url) if len(versions) > 1 else "",
-    })
+    }
 
 
 @dataclass(frozen=True)

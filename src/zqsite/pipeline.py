@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
+import os
 import time
 import traceback
 from dataclasses import dataclass, field, replace
@@ -14,22 +16,25 @@ from urllib.parse import unquote, urljoin, urlsplit
 import jinja2
 
 from zqsite import i18n
+from zqsite import __version__
+from zqsite.cache import BuildCache, post_to_record
 from zqsite.config import CONFIG_FILE_NAME, SiteConfig, load_config
 from zqsite.errors import BuildFailed, Problem, Problems
 from zqsite.feeds import render_feed
 from zqsite.index import SiteIndex, build_index
 from zqsite.models import SiteContent
 from zqsite.models import Post
-from zqsite.pages import PageSpec, SitePlan, plan_site, sidebar_context
-from zqsite.reader import ReadOptions, read_site
+from zqsite.pages import FeedSpec, PageSpec, SitePlan, plan_site, sidebar_context
+from zqsite.reader import ReadOptions, read_site, reading_signature
 from zqsite.render import Renderer
-from zqsite.search import SEARCH_ROOT, SearchUnavailable, build_search_files, search_input_digest
+from zqsite.search import PAGEFIND_VERSION, SEARCH_ROOT, SearchUnavailable, build_search_files
 from zqsite.urls import output_path
 from zqsite.views import ViewMaker
-from zqsite.writer import SiteWriter
+from zqsite.writer import SiteWriter, check_output_dir
 
 log = logging.getLogger(__name__)
 PROJECT_ROOT = Path(__file__).resolve().parents[2]  # the checkout: templates/, static/, site.yaml
+CACHE_DIR_NAME = ".zqsite-cache"
 
 
 @dataclass(frozen=True)
@@ -44,6 +49,15 @@ class BuildOptions:
     strict: bool = False
     now: datetime | None = None
     base_url: str | None = None  # overrides the configuration's (the preview server's own address)
+    use_cache: bool = True
+    cache_dir: Path | None = None  # None: .zqsite-cache/ beside the content folder
+    workers: int = 0  # processes for Markdown conversion; 0: one per core
+
+    @property
+    def cache_folder(self) -> Path | None:
+        if not self.use_cache:
+            return None
+        return self.cache_dir or self.content_dir.resolve().parent / CACHE_DIR_NAME
 
 
 @dataclass(frozen=True)
@@ -62,6 +76,7 @@ class LoadedSite:
     config: SiteConfig
     content: SiteContent
     index: SiteIndex
+    cache: BuildCache
     problems: Problems = field(default_factory=Problems)
 
 
@@ -81,17 +96,22 @@ def load_site(options: BuildOptions) -> LoadedSite:
     if problems.errors:
         raise BuildFailed(problems)
     read_options = ReadOptions(options.include_drafts, options.include_future, options.now)
-    content = read_site(options.content_dir, config, read_options, problems)
+    cache = BuildCache(options.cache_folder, reading_signature(options.content_dir, config))
+    workers = options.workers or os.cpu_count() or 1
+    content = read_site(options.content_dir, config, read_options, problems, cache, workers)
     if problems.errors or (options.strict and problems.warnings):
         raise BuildFailed(problems, "warnings are errors with --strict" if not problems.errors else "build failed")
     index = build_index(content.posts, content.labels, config.default_language)
-    return LoadedSite(config, content, index, problems)
+    return LoadedSite(config, content, index, cache, problems)
 
 
 def build_site(options: BuildOptions, progress: Callable[[int, int], None] | None = None) -> BuildReport:
     """Builds the whole site and publishes it only if every phase succeeded."""
     started = time.perf_counter()
+    protected = [options.content_dir, options.templates_dir, options.static_dir, PROJECT_ROOT]
+    check_output_dir(options.output_dir, protected)  # before any work, and before the cache is written
     site = load_site(options)
+    cache = site.cache
     views = ViewMaker(site.config, site.index.labels, site.index.versions)
     plan = plan_site(site.index, site.content.pages, site.config, views, site.content.contacts)
     renderer = _make_renderer(options, site, plan, views)
@@ -105,23 +125,39 @@ def build_site(options: BuildOptions, progress: Callable[[int, int], None] | Non
         raise BuildFailed(warnings, "warnings are errors with --strict")
     label_names = {label.key: label.name(site.config.default_language) for label in site.index.labels}
 
-    protected = [options.content_dir, options.templates_dir, options.static_dir, PROJECT_ROOT]
+    fingerprints = Fingerprints(site, renderer, options.templates_dir)
+    previous = cache if options.use_cache else None
+    manifest: dict[str, tuple[str, int]] = {}
+    rendered = 0
     with SiteWriter(options.output_dir, protected) as writer:
         total = len(plan.pages) + len(plan.feeds)
         for number, spec in enumerate(plan.pages, 1):
-            writer.write(output_path(spec.url), _render(renderer, spec))
-            if progress and number % 200 == 0:
+            rel = output_path(spec.url)
+            mark = fingerprints.page(spec)
+            if not _reuse(writer, previous, rel, mark, manifest):
+                data = _render(renderer, spec)
+                rendered += 1
+                writer.write(rel, data)
+                if mark:
+                    manifest[rel] = (mark, len(data))
+            if progress and number % 500 == 0:
                 progress(number, total)
         for feed in plan.feeds:
-            writer.write(output_path(feed.url), render_feed(feed, site.config, label_names))
+            rel = output_path(feed.url)
+            mark = fingerprints.feed(feed)
+            if not _reuse(writer, previous, rel, mark, manifest):
+                data = render_feed(feed, site.config, label_names)
+                writer.write(rel, data)
+                manifest[rel] = (mark, len(data))
         for url, data in plan.files:
             writer.write(output_path(url), data)
-        warnings += _write_search_index(writer, site)
+        warnings += _write_search_index(writer, site, fingerprints)
         for rel, path in static_files:
             writer.copy(rel, path)
         for asset in site.content.assets:
             writer.copy(asset.url.lstrip("/"), Path(asset.source))
         stats = writer.commit()
+    cache.save(manifest)
     if progress:
         progress(total, total)
     return BuildReport(
@@ -130,12 +166,12 @@ def build_site(options: BuildOptions, progress: Callable[[int, int], None] | Non
         warnings=tuple(warnings), seconds=time.perf_counter() - started)
 
 
-def _write_search_index(writer: SiteWriter, site: LoadedSite) -> list[Problem]:
+def _write_search_index(writer: SiteWriter, site: LoadedSite, fingerprints: "Fingerprints") -> list[Problem]:
     """The Pagefind bundles; reused from the published site when no post changed."""
     posts = site.index.all_posts
-    if not posts:
+    if not posts or not site.config.search:
         return []
-    digest = search_input_digest(posts, site.config).encode()
+    digest = fingerprints.search(PAGEFIND_VERSION).encode()
     stamp = f"{SEARCH_ROOT}/zqsite-input.sha256"
     if writer.published(stamp) == digest and writer.keep_published(SEARCH_ROOT) > 1:
         return []
@@ -147,6 +183,72 @@ def _write_search_index(writer: SiteWriter, site: LoadedSite) -> list[Problem]:
         writer.write(rel, data)
     writer.write(stamp, digest)
     return []
+
+
+def _reuse(writer: SiteWriter, previous: BuildCache | None, rel: str, mark: str,
+           manifest: dict[str, tuple[str, int]]) -> bool:
+    """Keeps a published file whose fingerprint is the one it was built from last time."""
+    if not mark or previous is None:
+        return False
+    last = previous.page(rel)
+    if last is None or last[0] != mark or not writer.keep_if_published(rel, last[1]):
+        return False
+    manifest[rel] = last
+    return True
+
+
+class Fingerprints:
+    """What a page or feed is made of, as a hash: same hash, same bytes as last time."""
+
+    def __init__(self, site: LoadedSite, renderer: Renderer, templates_dir: Path) -> None:
+        theme = hashlib.sha256(__version__.encode())
+        for path in sorted(templates_dir.rglob("*")) + sorted(i18n.MESSAGES_DIR.glob("*.yaml")):
+            if path.is_file():
+                theme.update(path.name.encode() + b"\0" + path.read_bytes())
+        theme.update(repr(site.config).encode() + repr(site.index.labels).encode())
+        self._theme = theme.digest()
+        self._renderer = renderer
+        self._by_language: dict[str, bytes] = {}
+        self._posts = {post.url: post for post in site.index.all_posts}
+        self._base_path = site.config.base_path
+        self._post_marks: dict[str, bytes] = {}
+
+    def _language(self, language: str) -> bytes:
+        found = self._by_language.get(language)
+        if found is None:
+            digest = hashlib.sha256(self._theme)
+            digest.update(repr(self._renderer.chrome(language)).encode())
+            digest.update(self._renderer.sidebar(language).encode())
+            found = self._by_language[language] = digest.digest()
+        return found
+
+    def _post(self, url: str) -> bytes:
+        found = self._post_marks.get(url)
+        if found is None:
+            found = self._post_marks[url] = hashlib.sha256(repr(post_to_record(self._posts[url])).encode()).digest()
+        return found
+
+    def page(self, spec: PageSpec) -> str:
+        if spec.inputs is None:
+            return ""
+        digest = hashlib.sha256(self._language(spec.language))
+        digest.update(repr((spec.url, spec.template, spec.inputs)).encode())
+        for url in spec.shows:
+            digest.update(self._post(url))
+        return digest.hexdigest()
+
+    def search(self, engine_version: str) -> str:
+        digest = hashlib.sha256(f"{engine_version}|{self._base_path}".encode())
+        for url in self._posts:
+            digest.update(self._post(url))
+        return digest.hexdigest()
+
+    def feed(self, feed: FeedSpec) -> str:
+        digest = hashlib.sha256(self._theme)
+        digest.update(repr((feed.url, feed.kind, feed.title, feed.language, feed.link_url)).encode())
+        for post in feed.posts:
+            digest.update(self._post(post.url))
+        return digest.hexdigest()
 
 
 def _static_files(static_dir: Path) -> list[tuple[str, Path]]:

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
 import html
+import multiprocessing
+import os
 import re
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path, PurePosixPath
@@ -11,7 +15,8 @@ from urllib.parse import unquote, urlsplit
 
 from zqsite import urls
 from zqsite.config import SiteConfig
-from zqsite.errors import Problems
+from zqsite.cache import BuildCache, post_from_record, post_to_record
+from zqsite.errors import Problem, Problems
 from zqsite.frontmatter import Document, check_keys, decode_source, split_front_matter
 from zqsite.languages import SUPPORTED_LANGUAGES, normalise_language
 from zqsite.markup import MarkdownConverter, first_paragraph, strip_tags
@@ -37,19 +42,18 @@ class ReadOptions:
 
 
 def read_site(content_dir: Path, config: SiteConfig, options: ReadOptions, problems: Problems,
-              converter: MarkdownConverter | None = None) -> SiteContent:
-    """Reads posts, pages, contacts, labels and the images they use."""
-    converter = converter or MarkdownConverter(config.trust_html, config.iframe_hosts)
+              cache: BuildCache | None = None, workers: int = 1) -> SiteContent:
+    """Reads posts, pages, contacts, labels and the images they use.
+
+    With a cache, a post whose file did not change is taken from it; the Markdown of the
+    others is converted by `workers` processes when there is enough of it.
+    """
     contacts = read_contacts(content_dir, problems)
     label_entries = read_labels(content_dir, problems)
     assets: dict[str, Asset] = {}
-    context = _Context(content_dir, config, contacts, converter, assets, problems)
+    context = _Context(content_dir, config, contacts, assets, problems)
 
-    posts = []
-    for path in sorted((content_dir / "posts").glob("**/*.md")):
-        post = _read_post(path, context)
-        if post is not None:
-            posts.append(post)
+    posts = _read_posts(content_dir, context, cache or BuildCache(None, ""), workers)
     posts = _finish_posts(posts, config, problems)
     posts = _select_published(posts, options, problems)
 
@@ -70,24 +74,117 @@ class _Context:
     content_dir: Path
     config: SiteConfig
     contacts: dict[str, Contact]
-    converter: MarkdownConverter
     assets: dict[str, Asset]
     problems: Problems
 
 
-def _load(path: Path, context: _Context) -> Document | None:
+def reading_signature(content_dir: Path, config: SiteConfig) -> str:
+    """Everything besides a post's own bytes that shapes the post read from it."""
+    from importlib import metadata
+
+    from zqsite import __version__
+
+    registry = content_dir / "contacts.yaml"
+    parts = [__version__, metadata.version("markdown"), metadata.version("nh3"), str(content_dir.resolve()),
+             config.timezone, config.default_language, config.base_path, repr(config.trust_html),
+             repr(config.iframe_hosts), registry.read_bytes().hex() if registry.is_file() else ""]
+    return hashlib.sha256("\0".join(parts).encode()).hexdigest()
+
+
+# Below this many conversions a process pool costs more than it saves.
+PARALLEL_THRESHOLD = 64
+
+
+def _read_posts(content_dir: Path, context: _Context, cache: BuildCache, workers: int) -> list[Post]:
+    paths = sorted((content_dir / "posts").glob("**/*.md"))
+    found: list[Post | None] = [None] * len(paths)
+    drafts: list[tuple[int, _Draft, Problems, os.stat_result, bytes]] = []
+    for number, path in enumerate(paths):
+        rel = path.relative_to(content_dir).as_posix()
+        stat = path.stat()
+        hit = cache.post(rel, stat, path.read_bytes)
+        if hit is not None and _still_valid(hit, path, context):
+            record, file_problems, assets = hit
+            found[number] = post_from_record(record)
+            context.problems.items.extend(Problem(*p) for p in file_problems)
+            for url, source in assets:
+                context.assets.setdefault(url, Asset(url, source))
+            continue
+        file_problems = Problems()
+        data = path.read_bytes()
+        draft = _read_post(path, data, replace(context, problems=file_problems))
+        context.problems.extend(file_problems)
+        if draft is not None:
+            drafts.append((number, draft, file_problems, stat, data))
+
+    jobs = [_body_job(draft.doc, context) for _, draft, _, _, _ in drafts]
+    if workers > 1 and len(jobs) >= PARALLEL_THRESHOLD:
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            bodies = list(pool.map(convert_body, jobs, chunksize=max(1, len(jobs) // (workers * 8))))
+    else:
+        bodies = [convert_body(job) for job in jobs]
+
+    for (number, draft, file_problems, stat, data), body in zip(drafts, bodies):
+        before = len(file_problems.items)
+        for src, line in body.missing:
+            file_problems.warning(draft.doc.path, line, f"image '{src}' not found (looked beside "
+                                  "the post and in the content folder)")
+        context.problems.items.extend(file_problems.items[before:])
+        for url, source in body.assets:
+            context.assets.setdefault(url, Asset(url, source))
+        post = _make_post(draft, body)
+        found[number] = post
+        cache.store_post(post.source_path, stat, data, post_to_record(post),
+                         tuple((p.path, p.line, p.message, p.is_error) for p in file_problems.items),
+                         body.assets)
+    cache.forget_others({p.relative_to(content_dir).as_posix() for p in paths})
+    return [post for post in found if post is not None]
+
+
+def _still_valid(hit: tuple, path: Path, context: _Context) -> bool:
+    """A cached post holds while its images are still there and its missing images still missing."""
+    _record, file_problems, assets = hit
+    if not all(os.path.isfile(source) for _url, source in assets):
+        return False
+    for _path, _line, message, _is_error in file_problems:
+        if message.startswith("image '"):
+            src = message.split("'")[1]
+            if _resolve_image(src, path, context.content_dir) is not None:
+                return False
+    return True
+
+
+def _load(path: Path, context: _Context, data: bytes | None = None) -> Document | None:
     shown = path.relative_to(context.content_dir).as_posix()
     if not urls.is_safe_segment(path.name) or "\\" in shown:
         context.problems.error(shown, None, "file name must not contain '\\', ':' or control characters")
         return None
-    source = decode_source(shown, path.read_bytes(), context.problems)
+    source = decode_source(shown, path.read_bytes() if data is None else data, context.problems)
     if source is None:
         return None
     return split_front_matter(source, context.problems)
 
 
-def _read_post(path: Path, context: _Context) -> Post | None:
-    doc = _load(path, context)
+@dataclass(frozen=True)
+class _Draft:
+    """A post's checked front matter, waiting for its body to be converted."""
+
+    doc: Document
+    title: str
+    date: datetime
+    language: str
+    labels: tuple[str, ...]
+    contacts: tuple[Contact, ...]
+    slug: str | None
+    summary: str | None
+    source: str | None
+    draft: bool
+    translation_of: str | None
+    blogger_path: str | None
+
+
+def _read_post(path: Path, data: bytes, context: _Context) -> _Draft | None:
+    doc = _load(path, context, data)
     if doc is None:
         return None
     problems, shown, front = context.problems, doc.path, doc.front_matter
@@ -111,16 +208,19 @@ def _read_post(path: Path, context: _Context) -> Post | None:
     if not labels and front.get("labels") is None:
         problems.warning(shown, 2, "this post has no labels: it appears on no label page")
     _warn_repeated_paragraphs(doc, problems)
-    converted = _convert(doc, context)
-    summary_html = html.escape(summary) if summary else first_paragraph(converted.html)
-    url = blogger_path or (urls.post_url(date, slug) if slug else "")
+    return _Draft(doc, title, date, language, labels, contacts, slug, summary, source, draft, translation_of,
+                  blogger_path)
+
+
+def _make_post(draft: _Draft, body: "BodyResult") -> Post:
+    summary_html = html.escape(draft.summary) if draft.summary else first_paragraph(body.html)
+    url = draft.blogger_path or (urls.post_url(draft.date, draft.slug) if draft.slug else "")
     return Post(
-        source_path=shown, title=title, date=date, language=language, slug=slug or "", url=url,
-        body_html=converted.html, summary_html=summary_html, summary_text=strip_tags(summary_html),
-        labels=labels, contacts=contacts, source=source or "", draft=draft,
-        translation_of=translation_of, images=converted.images,
-        links=tuple((link, _body_line(doc, link)) for link in converted.links),
-        lines=tuple((key, line) for key, (line, _v) in front.entries.items()),
+        source_path=draft.doc.path, title=draft.title, date=draft.date, language=draft.language,
+        slug=draft.slug or "", url=url, body_html=body.html, summary_html=summary_html,
+        summary_text=strip_tags(summary_html), labels=draft.labels, contacts=draft.contacts,
+        source=draft.source or "", draft=draft.draft, translation_of=draft.translation_of, images=body.images,
+        links=body.links, lines=tuple((key, line) for key, (line, _v) in draft.doc.front_matter.entries.items()),
     )
 
 
@@ -140,8 +240,12 @@ def _read_page(path: Path, context: _Context) -> StandalonePage | None:
     if not slug:
         problems.error(doc.path, None, "cannot make a URL from this file name: give the page a 'slug'")
         return None
-    converted = _convert(doc, context)
-    return StandalonePage(doc.path, title, slug, urls.page_url(slug), language, converted.html, contacts)
+    body = convert_body(_body_job(doc, context))
+    for src, line in body.missing:
+        problems.warning(doc.path, line, f"image '{src}' not found (looked beside the page and in the content folder)")
+    for url, source in body.assets:
+        context.assets.setdefault(url, Asset(url, source))
+    return StandalonePage(doc.path, title, slug, urls.page_url(slug), language, body.html, contacts)
 
 
 # --- front-matter values -------------------------------------------------------------------
@@ -299,29 +403,70 @@ def _blogger_path(doc: Document, problems: Problems) -> str | None:
 
 # --- body ----------------------------------------------------------------------------------
 
-def _convert(doc: Document, context: _Context):  # noqa: ANN202
-    source_file = context.content_dir / doc.path
+@dataclass(frozen=True)
+class BodyJob:
+    """Everything needed to convert one body, in any process."""
+
+    path: str  # relative to the content folder
+    body: str
+    body_line: int
+    content_dir: str
+    base_path: str
+    trust_html: bool
+    iframe_hosts: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class BodyResult:
+    html: str
+    images: tuple[str, ...]  # links of the images shown
+    assets: tuple[tuple[str, str], ...]  # (site URL, file) of each image to copy
+    missing: tuple[tuple[str, int], ...]  # (src, line) of images not found
+    links: tuple[tuple[str, int], ...]  # (link, line) of local links
+
+
+def _body_job(doc: Document, context: _Context) -> BodyJob:
+    config = context.config
+    return BodyJob(doc.path, doc.body, doc.body_line, str(context.content_dir), config.base_path,
+                   config.trust_html, config.iframe_hosts)
+
+
+_CONVERTERS: dict[tuple[bool, tuple[str, ...]], MarkdownConverter] = {}
+
+
+def convert_body(job: BodyJob) -> BodyResult:
+    """Markdown -> safe HTML with image sources resolved; one converter per process, reused."""
+    key = (job.trust_html, job.iframe_hosts)
+    converter = _CONVERTERS.get(key)
+    if converter is None:
+        converter = _CONVERTERS[key] = MarkdownConverter(job.trust_html, job.iframe_hosts)
+    content_dir = Path(job.content_dir)
+    source_file = content_dir / job.path
+    assets: list[tuple[str, str]] = []
 
     def resolve_image(src: str) -> str | None:
-        return _resolve_image(src, source_file, context)
+        found = _resolve_image(src, source_file, content_dir)
+        if found is None:
+            return None
+        url, source = found
+        assets.append((url, source))
+        return urls.href(job.base_path, url)
 
-    converted = context.converter.convert(doc.body, resolve_image)
-    for src in converted.missing_images:
-        context.problems.warning(doc.path, _body_line(doc, src), f"image '{src}' not found (looked beside "
-                                 "the post and in the content folder)")
-    return converted
+    converted = converter.convert(job.body, resolve_image)
+
+    def line_of(text: str) -> int:
+        index = job.body.find(text)
+        return job.body_line + job.body[:index].count("\n") if index >= 0 else job.body_line
+
+    return BodyResult(converted.html, converted.images, tuple(dict.fromkeys(assets)),
+                      tuple((src, line_of(src)) for src in converted.missing_images),
+                      tuple((link, line_of(link)) for link in converted.links))
 
 
-def _body_line(doc: Document, text: str) -> int:
-    """The file line where `text` first occurs in the body (the body's first line if not found)."""
-    index = doc.body.find(text)
-    return doc.body_line + doc.body[:index].count("\n") if index >= 0 else doc.body_line
-
-
-def _resolve_image(src: str, source_file: Path, context: _Context) -> str | None:
-    """A local image becomes an asset at its path below the content folder; None if missing."""
+def _resolve_image(src: str, source_file: Path, content_dir: Path) -> tuple[str, str] | None:
+    """A local image's (site URL, file): its path below the content folder; None if missing."""
     path = unquote(urlsplit(src).path)
-    root = context.content_dir.resolve()
+    root = content_dir.resolve()
     candidates = [root / path.lstrip("/")] if path.startswith("/") else [source_file.parent / path, root / path]
     for candidate in candidates:
         try:
@@ -330,9 +475,7 @@ def _resolve_image(src: str, source_file: Path, context: _Context) -> str | None
         except (OSError, ValueError):
             continue  # outside the content folder: never published
         if resolved.is_file():
-            url = "/" + relative.as_posix()
-            context.assets.setdefault(url, Asset(url, str(resolved)))
-            return urls.href(context.config.base_path, url)
+            return "/" + relative.as_posix(), str(resolved)
     return None
 
 

@@ -9,7 +9,6 @@ The index is built from the posts themselves (title, labels, body), not from ren
 from __future__ import annotations
 
 import subprocess
-import hashlib
 import html
 from importlib import metadata
 import logging
@@ -80,15 +79,6 @@ def build_search_files(posts: Sequence[Post], config: SiteConfig) -> list[tuple[
                     rel = f"{SEARCH_ROOT}/{url_prefix(language)}/{path.relative_to(out).as_posix()}"
                     files.append((rel, path.read_bytes()))
     return files
-
-
-def search_input_digest(posts: Sequence[Post], config: SiteConfig) -> str:
-    """A hash of everything the index is made of: same hash, same bundles."""
-    digest = hashlib.sha256(f"{PAGEFIND_VERSION}|{config.base_path}".encode())
-    for post in posts:
-        digest.update(f"\0{post.url}\0{post.language}\0".encode())
-        digest.update(_document(post).encode())
-    return digest.hexdigest()
 
 
 def _document(post: Post) -> str:

@@ -13,6 +13,8 @@ import ctypes
 import logging
 import os
 import shutil
+import subprocess
+import time
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Iterable
@@ -73,13 +75,19 @@ def _validate(rel: str) -> str:
 
 
 class SiteWriter:
-    """Use as a context manager: files are written into staging, published by `commit()`."""
+    """Use as a context manager: files go into staging, published by `commit()`.
+
+    The staging folder is made only when the first file differs from the published one:
+    a build that changes nothing links nothing, swaps nothing and leaves every file as it is.
+    """
 
     def __init__(self, output: Path, protected: Iterable[Path] = ()) -> None:
         self.output = check_output_dir(output, protected)
         self.staging = staging_dir(self.output)
         self._old_sizes: dict[str, int] = {}
-        self._written: set[str] = set()
+        self._done: set[str] = set()  # every file of the new site so far
+        self._kept: list[str] = []  # unchanged files not yet linked into staging
+        self._staged = False
         self._dirs: set[Path] = set()
         self._counts = {"written": 0, "unchanged": 0}
         self.stats: WriteStats | None = None
@@ -88,43 +96,76 @@ class SiteWriter:
         _remove_leftovers(self.output)
         if self.output.is_dir():
             self._old_sizes = _file_sizes(self.output)
-        self.staging.mkdir(parents=True)
-        old_marker = self.output / MARKER
-        if old_marker.is_file() and old_marker.read_bytes() == MARKER_TEXT:
-            os.link(old_marker, self.staging / MARKER)  # unchanged: keep its mtime too
-        else:
-            (self.staging / MARKER).write_bytes(MARKER_TEXT)
         return self
 
     def __exit__(self, exc_type, exc, tb) -> None:  # noqa: ANN001
         if self.stats is None:  # not committed: the published site stays as it was
             shutil.rmtree(self.staging, ignore_errors=True)
 
-    def write(self, rel: str, data: bytes) -> bool:
-        """Puts a file into the new site; True if its bytes differ from the published ones."""
+    def _claim(self, rel: str) -> str:
         rel = _validate(rel)
-        if rel in self._written:
+        if rel in self._done:
             raise OutputError(f"two pages would be written to the same file {rel}")
-        self._written.add(rel)
+        self._done.add(rel)
+        return rel
+
+    def _target(self, rel: str) -> Path:
         target = self.staging / rel
         parent = target.parent
         if parent not in self._dirs:
             parent.mkdir(parents=True, exist_ok=True)
             self._dirs.add(parent)
+        return target
+
+    def _link(self, rel: str) -> None:
+        old, target = self.output / rel, self._target(rel)
+        try:
+            os.link(old, target)
+        except OSError:  # no hard links here: copying keeps the bytes and the mtime
+            shutil.copy2(old, target)
+
+    def _stage(self) -> None:
+        """Makes the staging folder, with every unchanged file so far linked into it."""
+        self.staging.mkdir(parents=True)
+        self._dirs.add(self.staging)
+        old_marker = self.output / MARKER
+        if old_marker.is_file() and old_marker.read_bytes() == MARKER_TEXT:
+            os.link(old_marker, self.staging / MARKER)
+        else:
+            (self.staging / MARKER).write_bytes(MARKER_TEXT)
+        self._staged = True
+        for rel in self._kept:
+            self._link(rel)
+        self._kept.clear()
+
+    def _keep(self, rel: str) -> None:
+        self._counts["unchanged"] += 1
+        if self._staged:
+            self._link(rel)
+        else:
+            self._kept.append(rel)
+
+    def write(self, rel: str, data: bytes) -> bool:
+        """Puts a file into the new site; True if its bytes differ from the published ones."""
+        rel = self._claim(rel)
         if self._old_sizes.get(rel) == len(data):
-            old = self.output / rel
-            with open(old, "rb") as handle:
-                same = handle.read() == data
-            if same:
-                try:
-                    os.link(old, target)
-                except OSError:  # no hard links here: copying keeps the bytes and the mtime
-                    shutil.copy2(old, target)
-                self._counts["unchanged"] += 1
-                return False
-        with open(target, "xb") as handle:
+            with open(self.output / rel, "rb") as handle:
+                if handle.read() == data:
+                    self._keep(rel)
+                    return False
+        if not self._staged:
+            self._stage()
+        with open(self._target(rel), "xb") as handle:
             handle.write(data)
         self._counts["written"] += 1
+        return True
+
+    def keep_if_published(self, rel: str, size: int) -> bool:
+        """Keeps a published file without reading it (the caller knows its content is unchanged);
+        False if there is no published file of that size."""
+        if self._old_sizes.get(_validate(rel)) != size:
+            return False
+        self._keep(self._claim(rel))
         return True
 
     def copy(self, rel: str, source: Path) -> bool:
@@ -142,24 +183,39 @@ class SiteWriter:
         prefix = _validate(prefix.rstrip("/")) + "/"
         kept = [rel for rel in sorted(self._old_sizes) if rel.startswith(prefix)]
         for rel in kept:
-            self.copy(rel, self.output / rel)
+            self._keep(self._claim(rel))
         return len(kept)
 
     def commit(self) -> WriteStats:
         """Publishes the staging folder in one step and removes the old site."""
-        deleted = len(set(self._old_sizes) - self._written)
-        if self.output.exists():
-            if not _exchange(self.staging, self.output):
-                trash = trash_dir(self.output)
-                os.rename(self.output, trash)
+        deleted = len(set(self._old_sizes) - self._done)
+        if not self._staged and (deleted or not self.output.is_dir()):
+            self._stage()  # files to remove, or a first build: a new tree is published
+        if self._staged:
+            if self.output.exists():
+                if not _exchange(self.staging, self.output):
+                    trash = trash_dir(self.output)
+                    os.rename(self.output, trash)
+                    os.rename(self.staging, self.output)
+                    self.staging = trash
+                _remove_soon(self.staging, self.output)
+            else:
+                self.output.parent.mkdir(parents=True, exist_ok=True)
                 os.rename(self.staging, self.output)
-                self.staging = trash
-            shutil.rmtree(self.staging, ignore_errors=True)
-        else:
-            self.output.parent.mkdir(parents=True, exist_ok=True)
-            os.rename(self.staging, self.output)
         self.stats = WriteStats(self._counts["written"], self._counts["unchanged"], deleted)
         return self.stats
+
+
+def _remove_soon(folder: Path, output: Path) -> None:
+    """Removes the replaced site. A large tree goes to a background process: the new site is
+    published already, and deleting thousands of files would only make the command slower."""
+    if sum(1 for _ in zip(range(2000), folder.rglob("*"))) < 2000:
+        shutil.rmtree(folder, ignore_errors=True)
+        return
+    doomed = output.parent / f"{trash_dir(output).name}-{time.time_ns()}"
+    os.rename(folder, doomed)
+    subprocess.Popen(["rm", "-rf", "--", str(doomed)], start_new_session=True,
+                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
 def _file_sizes(root: Path) -> dict[str, int]:
@@ -180,6 +236,14 @@ def _remove_leftovers(output: Path) -> None:
         if folder.exists():
             log.info("removing %s left by an interrupted build", folder.name)
             shutil.rmtree(folder)
+    # A background removal that died leaves its folder; one still at work is left to finish.
+    for folder in output.parent.glob(f"{trash_dir(output).name}-*"):
+        try:
+            stale = time.time() - folder.stat().st_mtime > 600
+        except OSError:
+            continue
+        if stale:
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 _RENAME_EXCHANGE = 2

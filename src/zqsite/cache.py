@@ -1,0 +1,135 @@
+"""The persistent build cache: read posts (front matter parsed, Markdown converted) keyed by
+their file's bytes and by everything else that shapes them, and the previous build's pages.
+
+Stored with `marshal` (plain data only; nothing in it can run code) behind a header with a
+format version and a SHA-256 of the payload: a corrupt, truncated or foreign file is
+ignored and rebuilt, never trusted.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import marshal
+import os
+import tempfile
+from dataclasses import fields
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from zqsite.models import Contact, Post
+
+log = logging.getLogger(__name__)
+MAGIC = b"zqsite-cache 3\n"
+
+
+def _dump(path: Path, data: Any) -> None:
+    payload = marshal.dumps(data)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(MAGIC + hashlib.sha256(payload).hexdigest().encode() + b"\n" + payload)
+        os.replace(temp, path)  # a reader sees the old file or the new one, never half of one
+    except BaseException:
+        os.unlink(temp)
+        raise
+
+
+def _load(path: Path) -> Any:
+    """The stored data, or None if the file is missing, corrupt or not ours."""
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None
+    header_end = len(MAGIC) + 65
+    if not data.startswith(MAGIC) or len(data) < header_end:
+        if data:
+            log.warning("ignoring %s: not a zqsite cache of this version", path)
+        return None
+    digest, payload = data[len(MAGIC):header_end - 1], data[header_end:]
+    if hashlib.sha256(payload).hexdigest().encode() != digest:
+        log.warning("ignoring %s: it is corrupt", path)
+        return None
+    try:
+        return marshal.loads(payload)
+    except (ValueError, EOFError, TypeError):
+        log.warning("ignoring %s: it is corrupt", path)
+        return None
+
+
+def post_to_record(post: Post) -> tuple:
+    values = []
+    for f in fields(Post):
+        value = getattr(post, f.name)
+        if f.name == "date":
+            value = value.isoformat()
+        elif f.name == "contacts":
+            value = tuple(tuple(getattr(c, cf.name) for cf in fields(Contact)) for c in value)
+        values.append(value)
+    return tuple(values)
+
+
+def post_from_record(record: tuple) -> Post:
+    values = dict(zip((f.name for f in fields(Post)), record))
+    values["date"] = datetime.fromisoformat(values["date"])
+    values["contacts"] = tuple(Contact(*c) for c in values["contacts"])
+    return Post(**values)
+
+
+class BuildCache:
+    """One folder (default `.zqsite-cache/`); `None` folder: a cache that remembers nothing."""
+
+    def __init__(self, folder: Path | None, signature: str) -> None:
+        self.folder = folder
+        self.signature = signature  # everything besides a file's bytes that shapes a read post
+        self._posts: dict[str, tuple] = {}
+        self._pages: dict[str, tuple[str, int]] = {}
+        self._dirty = False
+        if folder is not None:
+            stored = _load(folder / "posts.bin")
+            if isinstance(stored, dict) and stored.get("signature") == signature:
+                self._posts = stored.get("posts", {})
+            pages = _load(folder / "pages.bin")
+            if isinstance(pages, dict):
+                self._pages = pages
+
+    # Posts: rel path -> (mtime_ns, size, sha256 of bytes, post record, problems, assets)
+    def post(self, rel: str, stat: os.stat_result, read_bytes) -> tuple | None:  # noqa: ANN001
+        entry = self._posts.get(rel)
+        if entry is None:
+            return None
+        if (entry[0], entry[1]) != (stat.st_mtime_ns, stat.st_size):
+            # Touched: still a hit if the bytes are the same.
+            if hashlib.sha256(read_bytes()).hexdigest() != entry[2]:
+                return None
+            self._posts[rel] = (stat.st_mtime_ns, stat.st_size, *entry[2:])
+            self._dirty = True
+        return entry[3], entry[4], entry[5]
+
+    def store_post(self, rel: str, stat: os.stat_result, data: bytes, record: tuple, problems: tuple,
+                   assets: tuple) -> None:
+        if self.folder is None:
+            return
+        self._posts[rel] = (stat.st_mtime_ns, stat.st_size, hashlib.sha256(data).hexdigest(), record, problems, assets)
+        self._dirty = True
+
+    def forget_others(self, kept: set[str]) -> None:
+        for rel in set(self._posts) - kept:
+            del self._posts[rel]
+            self._dirty = True
+
+    # Pages: output path -> (fingerprint of what the page shows, size of the published file)
+    def page(self, rel: str) -> tuple[str, int] | None:
+        return self._pages.get(rel)
+
+    def save(self, pages: dict[str, tuple[str, int]] | None = None) -> None:
+        if self.folder is None:
+            return
+        if self._dirty:
+            _dump(self.folder / "posts.bin", {"signature": self.signature, "posts": self._posts})
+            self._dirty = False
+        if pages is not None and pages != self._pages:
+            _dump(self.folder / "pages.bin", pages)
+            self._pages = pages

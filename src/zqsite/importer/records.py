@@ -1,0 +1,56 @@
+"""The importers' nouns: what the readers give, what compose makes, what the summary counts."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+
+@dataclass(frozen=True)
+class SourceItem:
+    """One post or page as read from an export or a text dump, before any conversion."""
+
+    key: str  # stable identity across imports: the Blogger id, or "text:<day>:<slug>"
+    kind: str  # "post" or "page"
+    title: str
+    html: str
+    when: datetime | date | None  # aware date-time, or only the day (text dumps)
+    labels: tuple[str, ...] = ()
+    draft: bool = False
+    blogger_path: str = ""  # "/2024/07/x.html" or "/p/about.html"; "" when unknown
+    origin: str = ""  # where it came from, for messages
+
+
+@dataclass(frozen=True)
+class Document:
+    """One Markdown file to write: its path below the content folder, front matter and body."""
+
+    key: str
+    path: str  # "posts/2024/2024-07-15-x.md", "/" separators
+    front: dict[str, object]
+    body: str
+    kind: str  # "post", "draft", "translation" or "page"
+
+
+@dataclass
+class Report:
+    """What an import did, for the summary printed at the end."""
+
+    source_format: str = ""
+    posts: int = 0
+    drafts: int = 0
+    translations: int = 0
+    pages: int = 0
+    skipped: Counter = field(default_factory=Counter)  # kind -> count
+    written: list[str] = field(default_factory=list)  # new or updated files
+    unchanged: int = 0
+    kept: list[str] = field(default_factory=list)  # edited by hand: left alone (no --force)
+    removed: list[str] = field(default_factory=list)  # files the importer had written at an old path
+    contacts_new: list[str] = field(default_factory=list)
+    contacts_merged: int = 0
+    images: int = 0
+    warnings: list[str] = field(default_factory=list)
+
+    def warn(self, where: str, message: str) -> None:
+        self.warnings.append(f"{where}: {message}" if where else message)
