@@ -64,6 +64,8 @@ class Post:
     images: tuple[str, ...] = ()  # links (hrefs) of the images the body shows
     links: tuple[tuple[str, int], ...] = ()  # local links in the body and their lines (checked once all URLs are known)
     lines: tuple[tuple[str, int], ...] = field(default=(), compare=False)  # front-matter key -> line
+    # A hash of everything the post was read from: same digest, same post (set by the reader).
+    digest: str = field(default="", compare=False)
 
     def line_of(self, key: str) -> int | None:
         for name, line in self.lines:

@@ -225,7 +225,8 @@ class Fingerprints:
     def _post(self, url: str) -> bytes:
         found = self._post_marks.get(url)
         if found is None:
-            found = self._post_marks[url] = hashlib.sha256(repr(post_to_record(self._posts[url])).encode()).digest()
+            post = self._posts[url]
+            found = self._post_marks[url] = (post.digest or repr(post_to_record(post))).encode()
         return found
 
     def page(self, spec: PageSpec) -> str:

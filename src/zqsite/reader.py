@@ -133,6 +133,7 @@ def _read_posts(content_dir: Path, context: _Context, cache: BuildCache, workers
         for url, source in body.assets:
             context.assets.setdefault(url, Asset(url, source))
         post = _make_post(draft, body)
+        post = replace(post, digest=hashlib.sha256(repr(post_to_record(post)).encode()).hexdigest())
         found[number] = post
         cache.store_post(post.source_path, stat, data, post_to_record(post),
                          tuple((p.path, p.line, p.message, p.is_error) for p in file_problems.items),
@@ -214,10 +215,13 @@ def _read_post(path: Path, data: bytes, context: _Context) -> _Draft | None:
 
 def _make_post(draft: _Draft, body: "BodyResult") -> Post:
     summary_html = html.escape(draft.summary) if draft.summary else first_paragraph(body.html)
-    url = draft.blogger_path or (urls.post_url(draft.date, draft.slug) if draft.slug else "")
+    slug = draft.slug
+    if not slug and not draft.translation_of:  # a translation's slug comes from its original's
+        slug = urls.slug_from_text(draft.title) or urls.slug_from_text(Path(draft.doc.path).stem)
+    url = draft.blogger_path or (urls.post_url(draft.date, slug) if slug else "")
     return Post(
         source_path=draft.doc.path, title=draft.title, date=draft.date, language=draft.language,
-        slug=draft.slug or "", url=url, body_html=body.html, summary_html=summary_html,
+        slug=slug or "", url=url, body_html=body.html, summary_html=summary_html,
         summary_text=strip_tags(summary_html), labels=draft.labels, contacts=draft.contacts,
         source=draft.source or "", draft=draft.draft, translation_of=draft.translation_of, images=body.images,
         links=body.links, lines=tuple((key, line) for key, (line, _v) in draft.doc.front_matter.entries.items()),
@@ -510,7 +514,7 @@ def _finish_posts(posts: list[Post], config: SiteConfig, problems: Problems) -> 
                 problems.error(post.source_path, post.line_of("translation_of"),
                                f"a translation must be in another language than {original.source_path}")
                 continue
-        slug = post.slug or _derived_slug(post)
+        slug = post.slug or (f"{post.translation_of}-{post.language.lower()}" if post.translation_of else "")
         if not slug:
             problems.error(post.source_path, post.line_of("title"),
                            "cannot make a URL from this title (no letters or digits): add a 'slug'")
@@ -527,13 +531,6 @@ def _finish_posts(posts: list[Post], config: SiteConfig, problems: Problems) -> 
                                f"{seen[key]} is already the {post.language} translation of '{post.translation_of}'")
             seen[key] = post.source_path
     return finished
-
-
-def _derived_slug(post: Post) -> str:
-    if post.translation_of:
-        # A translation lives beside its original: same slug, language suffix.
-        return f"{post.translation_of}-{post.language.lower()}"
-    return urls.slug_from_text(post.title) or urls.slug_from_text(Path(post.source_path).stem)
 
 
 def _check_unique_urls(entries: list[tuple[str, str]], problems: Problems) -> None:

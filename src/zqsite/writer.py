@@ -16,7 +16,7 @@ import shutil
 import subprocess
 import time
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Iterable
 
 from zqsite.errors import OutputError
@@ -66,10 +66,9 @@ def check_output_dir(output: Path, protected: Iterable[Path] = ()) -> Path:
 
 def _validate(rel: str) -> str:
     """A relative path that stays inside the output folder, or OutputError."""
-    if not rel or "\\" in rel or "\0" in rel or rel.startswith("/") or ":" in rel.split("/", 1)[0]:
-        raise OutputError(f"refusing to write outside the output folder: {rel!r}")
-    parts = PurePosixPath(rel).parts
-    if any(part in ("", ".", "..") for part in rel.split("/")) or parts[0] == MARKER:
+    parts = rel.split("/")
+    if ("\\" in rel or "\0" in rel or ":" in parts[0] or parts[0] == MARKER
+            or any(part in ("", ".", "..") for part in parts)):
         raise OutputError(f"refusing to write outside the output folder: {rel!r}")
     return rel
 
@@ -84,7 +83,7 @@ class SiteWriter:
     def __init__(self, output: Path, protected: Iterable[Path] = ()) -> None:
         self.output = check_output_dir(output, protected)
         self.staging = staging_dir(self.output)
-        self._old_sizes: dict[str, int] = {}
+        self._old_files: set[str] = set()  # the published site's files (sizes read when needed)
         self._done: set[str] = set()  # every file of the new site so far
         self._kept: list[str] = []  # unchanged files not yet linked into staging
         self._staged = False
@@ -95,12 +94,20 @@ class SiteWriter:
     def __enter__(self) -> "SiteWriter":
         _remove_leftovers(self.output)
         if self.output.is_dir():
-            self._old_sizes = _file_sizes(self.output)
+            self._old_files = _list_files(self.output)
         return self
 
     def __exit__(self, exc_type, exc, tb) -> None:  # noqa: ANN001
         if self.stats is None:  # not committed: the published site stays as it was
             shutil.rmtree(self.staging, ignore_errors=True)
+
+    def _published_size(self, rel: str) -> int | None:
+        if rel not in self._old_files:
+            return None
+        try:
+            return os.stat(self.output / rel).st_size
+        except OSError:
+            return None
 
     def _claim(self, rel: str) -> str:
         rel = _validate(rel)
@@ -148,7 +155,7 @@ class SiteWriter:
     def write(self, rel: str, data: bytes) -> bool:
         """Puts a file into the new site; True if its bytes differ from the published ones."""
         rel = self._claim(rel)
-        if self._old_sizes.get(rel) == len(data):
+        if self._published_size(rel) == len(data):
             with open(self.output / rel, "rb") as handle:
                 if handle.read() == data:
                     self._keep(rel)
@@ -163,7 +170,7 @@ class SiteWriter:
     def keep_if_published(self, rel: str, size: int) -> bool:
         """Keeps a published file without reading it (the caller knows its content is unchanged);
         False if there is no published file of that size."""
-        if self._old_sizes.get(_validate(rel)) != size:
+        if self._published_size(_validate(rel)) != size:
             return False
         self._keep(self._claim(rel))
         return True
@@ -174,21 +181,21 @@ class SiteWriter:
     def published(self, rel: str) -> bytes | None:
         """The bytes of a file in the currently published site (None if it has none)."""
         rel = _validate(rel)
-        if rel not in self._old_sizes:
+        if rel not in self._old_files:
             return None
         return (self.output / rel).read_bytes()
 
     def keep_published(self, prefix: str) -> int:
         """Carries the published files under `prefix` into the new site as they are."""
         prefix = _validate(prefix.rstrip("/")) + "/"
-        kept = [rel for rel in sorted(self._old_sizes) if rel.startswith(prefix)]
+        kept = [rel for rel in sorted(self._old_files) if rel.startswith(prefix)]
         for rel in kept:
             self._keep(self._claim(rel))
         return len(kept)
 
     def commit(self) -> WriteStats:
         """Publishes the staging folder in one step and removes the old site."""
-        deleted = len(set(self._old_sizes) - self._done)
+        deleted = len(self._old_files - self._done)
         if not self._staged and (deleted or not self.output.is_dir()):
             self._stage()  # files to remove, or a first build: a new tree is published
         if self._staged:
@@ -218,16 +225,19 @@ def _remove_soon(folder: Path, output: Path) -> None:
                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
-def _file_sizes(root: Path) -> dict[str, int]:
-    sizes: dict[str, int] = {}
-    prefix = len(str(root)) + 1
-    for folder, _dirs, files in os.walk(root):
-        for name in files:
-            path = os.path.join(folder, name)
-            rel = path[prefix:].replace(os.sep, "/")
-            if rel != MARKER:
-                sizes[rel] = os.stat(path).st_size
-    return sizes
+def _list_files(root: Path) -> set[str]:
+    """Relative paths of the files below root (scandir's file types: no stat per file)."""
+    found: set[str] = set()
+    stack = [("", str(root))]
+    while stack:
+        prefix, folder = stack.pop()
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    stack.append((prefix + entry.name + "/", entry.path))
+                elif prefix or entry.name != MARKER:
+                    found.add(prefix + entry.name)
+    return found
 
 
 def _remove_leftovers(output: Path) -> None:

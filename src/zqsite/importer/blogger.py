@@ -10,6 +10,7 @@ labels as plain `category term`s.
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
+import zipfile
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
@@ -26,6 +27,7 @@ KIND_PREFIX = "http://schemas.google.com/blogger/2008/kind#"
 LABEL_SCHEME = "http://www.blogger.com/atom/ns#"
 # Blogger's backups use the pre-standard APP namespace; accept the RFC 5023 one as well.
 APP_NAMESPACES = ("http://purl.org/atom/app#", "http://www.w3.org/2007/app")
+MAX_FEED_BYTES = 2**30  # a zip's feed.atom is read into memory: refuse absurd sizes
 CLASSIC, TAKEOUT = "classic Blogger backup", "Google Takeout feed.atom"
 
 
@@ -40,12 +42,15 @@ class Export:
 
 
 def read_export(path: Path) -> Export:
-    """Reads either export form; raises ImportFailed for a malformed, truncated or foreign file."""
+    """Reads either export form (or Takeout's zip holding feed.atom); ImportFailed if it cannot."""
     try:
         data = path.read_bytes()
-    except OSError as exc:
-        raise ImportFailed(f"cannot read {path}: {exc.strerror or exc}") from None
-    root = parse_feed(data, str(path))
+        shown = str(path)
+        if data.startswith(b"PK\x03\x04"):
+            data, shown = _feed_in_zip(path)
+    except (OSError, zipfile.BadZipFile) as exc:
+        raise ImportFailed(f"cannot read {path}: {getattr(exc, 'strerror', None) or exc}") from None
+    root = parse_feed(data, shown)
     entries = root.findall(f"{{{ATOM}}}entry")
     if any(entry.find(f"{{{BLOGGER_2018}}}type") is not None for entry in entries):
         return _read_takeout(entries)
@@ -55,6 +60,19 @@ def read_export(path: Path) -> Export:
         raise ImportFailed(f"{path} holds no entries: it is not a Blogger export (or an empty one)")
     raise ImportFailed(f"{path} is an Atom feed but not a Blogger export: its entries carry neither "
                        "blogger:type nor Blogger's kind categories")
+
+
+def _feed_in_zip(path: Path) -> tuple[bytes, str]:
+    """The one blog's feed.atom in a Takeout archive."""
+    with zipfile.ZipFile(path) as archive:
+        feeds = [info for info in archive.infolist() if info.filename.endswith("feed.atom")]
+        if len(feeds) != 1:
+            found = ", ".join(info.filename for info in feeds) or "none"
+            raise ImportFailed(f"{path} should hold one blog's feed.atom (found: {found}); unpack it and "
+                               "import the feed.atom of the blog you want")
+        if feeds[0].file_size > MAX_FEED_BYTES:
+            raise ImportFailed(f"{path}: {feeds[0].filename} is larger than {MAX_FEED_BYTES // 2**20} MB")
+        return archive.read(feeds[0]), f"{path}:{feeds[0].filename}"
 
 
 def parse_feed(data: bytes, shown: str) -> ET.Element:

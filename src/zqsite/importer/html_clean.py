@@ -22,6 +22,7 @@ _DROP = ("script", "style", "noscript", "object", "embed", "form", "input", "but
 _UNWRAP = ("span", "font", "o:p", "section", "article", "header", "footer", "center", "small", "big", "u", "abbr")
 _KEEP_ATTRIBUTES = {"a": ("href", "title"), "img": ("src", "alt", "title"), "td": ("colspan", "rowspan"),
                     "th": ("colspan", "rowspan"), "ol": ("start",), "iframe": ("src",)}
+_INLINE_EMPHASIS = frozenset({"b", "strong", "i", "em", "a", "s", "strike", "sup", "sub"})
 _IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".bmp", ".svg")
 
 
@@ -40,6 +41,7 @@ def clean_blogger_html(html: str, rewrite_image: Callable[[str], str] | None = N
     _iframes_to_links(soup)
     for tag in soup.find_all(_UNWRAP):
         tag.unwrap()
+    _hoist_edge_breaks(soup)
     for tag in soup.find_all(True):
         keep = _KEEP_ATTRIBUTES.get(tag.name, ())
         tag.attrs = {name: value for name, value in tag.attrs.items() if name in keep}
@@ -105,6 +107,21 @@ def _iframes_to_links(soup: BeautifulSoup) -> None:
             frame.replace_with(paragraph)
         else:
             frame.decompose()
+
+
+def _hoist_edge_breaks(soup: BeautifulSoup) -> None:
+    """<b>Name<br></b>Address… -> <b>Name</b><br>Address…: Markdown emphasis cannot hold a line break."""
+    for br in soup.find_all("br"):
+        parent = br.parent
+        while isinstance(parent, Tag) and parent.name in _INLINE_EMPHASIS:
+            siblings = [c for c in parent.contents if not (isinstance(c, NavigableString) and not c.strip())]
+            if siblings and siblings[-1] is br:
+                parent.insert_after(br.extract())
+            elif siblings and siblings[0] is br:
+                parent.insert_before(br.extract())
+            else:
+                break
+            parent = br.parent
 
 
 def _is_block(node: object) -> bool:
