@@ -38,8 +38,7 @@ def render_feed(spec: FeedSpec, config: SiteConfig, label_names: dict[str, str])
     fg.link(href=absolute(spec.url), rel="self")
     fg.link(href=absolute(spec.link_url), rel="alternate")
     fg.language(spec.language)
-    if config.author:
-        fg.author(name=config.author)
+    fg.author(name=config.author or config.title)  # Atom requires an author
     fg.generator("zqsite")
     updated = spec.posts[0].date if spec.posts else _EPOCH
     fg.updated(updated)

@@ -54,6 +54,7 @@ class _References:
     """What one conversion found: images and links, as written by the editor."""
 
     resolve_image: Callable[[str], str | None] | None = None
+    base_path: str = "/"
     missing_images: list[str] = field(default_factory=list)
     images: list[str] = field(default_factory=list)
     links: list[str] = field(default_factory=list)
@@ -83,6 +84,9 @@ class _CollectReferences(Treeprocessor):
             target = link.get("href", "")
             if is_local_reference(target) and not target.startswith("#"):
                 self.refs.links.append(target)
+                if target.startswith("/") and self.refs.base_path != "/":
+                    # "/2024/07/x.html" means the site's root, which is below base_url's path.
+                    link.set("href", self.refs.base_path.rstrip("/") + target)
 
 
 class _ZqsiteExtension(Extension):
@@ -139,9 +143,11 @@ class MarkdownConverter:
         self.trust_html = trust_html
         self.iframe_hosts = frozenset(iframe_hosts)
 
-    def convert(self, text: str, resolve_image: Callable[[str], str | None] | None = None) -> Converted:
+    def convert(self, text: str, resolve_image: Callable[[str], str | None] | None = None,
+                base_path: str = "/") -> Converted:
         refs = self._refs
         refs.resolve_image = resolve_image
+        refs.base_path = base_path
         refs.images, refs.missing_images, refs.links = [], [], []
         self._md.reset()
         html = self._md.convert(text)

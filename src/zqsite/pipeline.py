@@ -278,7 +278,11 @@ def check_post_links(posts: tuple[Post, ...], known_files: set[str], config: Sit
     base = config.base_path
     for post in posts:
         for link, line in post.links:
-            target = urlsplit(urljoin(base + post.url.lstrip("/"), link)).path
+            if link.startswith("/"):  # site-root links are published below the base path
+                link_target = base + link.lstrip("/")
+            else:
+                link_target = urljoin(base + post.url.lstrip("/"), link)
+            target = urlsplit(link_target).path
             target = unquote(target)
             if not target.startswith(base):
                 continue

@@ -456,7 +456,7 @@ def convert_body(job: BodyJob) -> BodyResult:
         assets.append((url, source))
         return urls.href(job.base_path, url)
 
-    converted = converter.convert(job.body, resolve_image)
+    converted = converter.convert(job.body, resolve_image, job.base_path)
 
     def line_of(text: str) -> int:
         index = job.body.find(text)

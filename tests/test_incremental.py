@@ -1,0 +1,132 @@
+"""The incremental path: after every kind of change, a build that reuses the cache and the
+published site gives exactly the bytes of a clean cold build of the same content."""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from sitekit import PROJECT_ROOT, FIXED_NOW, make_site, post
+from test_editor_errors import tree_digest
+from zqsite.pipeline import BuildOptions, build_site
+
+CONTACTS = 'sihui:\n  name: "Sihui bureau"\n  tel: "0086-758-3611228"\nother:\n  name: "Other bureau"\n'
+
+
+def corpus() -> dict[str, str]:
+    posts = {}
+    for i in range(24):
+        labels = ["dasha", f"topic-{i % 4}"] + (["rare"] if i == 5 else [])
+        posts[f"{2023 + i % 2}/p{i:02d}.md"] = post(
+            f"Post {i} about Zhaoqing", f"{2023 + i % 2}-{1 + i % 12:02d}-{1 + i % 27:02d}T09:{i:02d}:00+08:00",
+            labels=labels, contacts=["sihui"] if i % 3 == 0 else [], slug=f"post-{i}",
+            body=f"Paragraph one of post {i}.\n\n## Section\n\nParagraph two, [a link](/2023/01/post-0.html).")
+    posts["2023/p00.ja.md"] = post("第0号の投稿", "2023-01-01T09:00:00+08:00", labels=["dasha"], language="ja",
+                                   translation_of="post-0", body="肇慶市の大規模\n産業クラスター。")
+    return posts
+
+
+@pytest.fixture
+def workspace(tmp_path):
+    site = make_site(tmp_path / "site", posts=corpus(), contacts=CONTACTS)
+    templates = tmp_path / "templates"
+    static = tmp_path / "static"
+    shutil.copytree(PROJECT_ROOT / "templates", templates)
+    shutil.copytree(PROJECT_ROOT / "static", static)
+    options = BuildOptions(content_dir=site.content, output_dir=site.output, config_path=site.config,
+                           templates_dir=templates, static_dir=static, now=FIXED_NOW,
+                           cache_dir=tmp_path / "cache")
+    build_site(options)
+    return site, options, tmp_path
+
+
+def assert_same_as_cold(options: BuildOptions, tmp_path: Path) -> None:
+    incremental = build_site(options)
+    cold_output = tmp_path / "cold"
+    build_site(replace(options, output_dir=cold_output, use_cache=False))
+    assert tree_digest(options.output_dir) == tree_digest(cold_output)
+    shutil.rmtree(cold_output)
+    return incremental
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text()
+    assert old in text, (old, path)
+    path.write_text(text.replace(old, new, 1))
+
+
+CHANGES = {
+    "body": lambda s, t: edit(s.content / "posts/2023/p04.md", "Paragraph one of post 4.", "A new first paragraph."),
+    "title": lambda s, t: edit(s.content / "posts/2023/p04.md", 'title: "Post 4 about Zhaoqing"', 'title: "Renamed post"'),
+    "labels": lambda s, t: edit(s.content / "posts/2024/p05.md", '- "rare"', '- "brand-new"'),
+    "date": lambda s, t: edit(s.content / "posts/2023/p06.md", "date: 2023-07-07", "date: 2024-12-30"),
+    "translation link": lambda s, t: edit(s.content / "posts/2023/p00.ja.md", 'translation_of: "post-0"', 'translation_of: "post-2"'),
+    "contact": lambda s, t: edit(s.content / "contacts.yaml", "0086-758-3611228", "0086-758-3611999"),
+    "template": lambda s, t: edit(t / "templates" / "_macros.html", "post-footer", "post-footer changed"),
+    "static file": lambda s, t: edit(t / "static" / "site.css", ":root {", ":root { --extra: 1;"),
+    "configuration": lambda s, t: edit(s.config, 'title: "Test Blog"', 'title: "Renamed Blog"'),
+    "add": lambda s, t: (s.content / "posts/2024/new.md").write_text(post("A new post", "2024-11-11", labels=["dasha", "rare"])),
+    "delete": lambda s, t: (s.content / "posts/2024/p05.md").unlink(),
+    "rename": lambda s, t: (s.content / "posts/2023/p08.md").rename(s.content / "posts/2023/p08-renamed.md"),
+    "touch only": lambda s, t: (s.content / "posts/2023/p10.md").write_bytes((s.content / "posts/2023/p10.md").read_bytes()),
+    "image appears": lambda s, t: (edit(s.content / "posts/2023/p02.md", "Paragraph one", "![plant](images/plant.png) Paragraph one"),
+                                   None)[1],
+    "labels file": lambda s, t: (s.content / "labels.yaml").write_text('dasha:\n  names:\n    ja: "大沙"\n'),
+}
+
+
+@pytest.mark.parametrize("change", sorted(CHANGES))
+def test_incremental_build_equals_cold_build(workspace, change):
+    site, options, tmp_path = workspace
+    CHANGES[change](site, tmp_path)
+    assert_same_as_cold(options, tmp_path)
+    if change == "image appears":  # the missing image is added later: the post must pick it up
+        (site.content / "images").mkdir()
+        (site.content / "images" / "plant.png").write_bytes(b"\x89PNG fake")
+        assert_same_as_cold(options, tmp_path)
+        assert (options.output_dir / "images" / "plant.png").is_file()
+
+
+def test_nothing_changed_rewrites_nothing(workspace):
+    site, options, _ = workspace
+    mtimes = {p: p.stat().st_mtime_ns for p in site.output.rglob("*")}
+    report = build_site(options)
+    assert report.files_written == 0 and report.files_deleted == 0
+    assert {p: p.stat().st_mtime_ns for p in site.output.rglob("*")} == mtimes
+
+
+def test_one_body_edit_rewrites_only_the_pages_that_show_it(workspace):
+    site, options, _ = workspace
+    before = tree_digest(site.output)
+    edit(site.content / "posts/2023/p04.md", "Paragraph one of post 4.", "Changed words.")
+    build_site(options)
+    after = tree_digest(site.output)
+    changed = sorted(name for name in after if before.get(name) != after[name])
+    showing = [name for name in changed if name.endswith(".html") or name.endswith(".xml")]
+    assert "2023/05/post-4.html" in changed
+    for name in showing:  # every rewritten page shows the post (or is the search index / sitemap)
+        text = (site.output / name).read_text()
+        assert "Changed words." in text or name == "sitemap.xml", name
+    assert len(changed) < len(after) // 4
+
+
+def test_a_corrupt_cache_is_detected_and_rebuilt(workspace, caplog):
+    site, options, tmp_path = workspace
+    cache_file = tmp_path / "cache" / "posts.bin"
+    data = bytearray(cache_file.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    cache_file.write_bytes(bytes(data))
+    edit(site.content / "posts/2023/p04.md", "Paragraph one of post 4.", "After corruption.")
+    assert_same_as_cold(options, tmp_path)
+    assert "corrupt" in caplog.text
+    assert cache_file.read_bytes() != bytes(data)  # rewritten
+
+
+def test_a_foreign_cache_file_is_ignored(workspace):
+    site, options, tmp_path = workspace
+    (tmp_path / "cache" / "posts.bin").write_bytes(b"not a cache at all")
+    (tmp_path / "cache" / "pages.bin").write_bytes(b"\x80\x04K\x01.")  # a pickle: never loaded
+    assert_same_as_cold(options, tmp_path)
