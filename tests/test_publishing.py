@@ -176,3 +176,21 @@ def test_writer_never_writes_outside_its_folder(tmp_path):
         out.commit()
     assert sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*") if p.is_file()) == [
         "out/.zqsite-output", "out/fine/page.html"]
+
+
+def test_a_template_error_in_a_parallel_render_leaves_the_old_site(tmp_path):
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    for source in (PROJECT_ROOT / "templates").iterdir():
+        (templates / source.name).write_text(source.read_text())
+    site = make_site(tmp_path / "site", posts=many_posts(450))
+    build(site, templates_dir=templates, workers=2)
+    before = tree_digest(site.output)
+    post_template = templates / "post.html"
+    post_template.write_text(post_template.read_text().replace("{{ show_entry(entry", "{{ broken_value.x }}{{ show_entry(entry"))
+    with pytest.raises(BuildFailed) as failure:
+        build(site, templates_dir=templates, workers=2)
+    message = str(failure.value.problems.items[0])
+    assert message.startswith("templates/post.html:") and "broken_value" in message
+    assert tree_digest(site.output) == before
+    assert not list((tmp_path / "site").glob(".public.zqsite-*"))

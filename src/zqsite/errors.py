@@ -55,6 +55,9 @@ class BuildFailed(Exception):
         self.problems = problems if isinstance(problems, Problems) else Problems(list(problems))
         super().__init__(summary)
 
+    def __reduce__(self):  # noqa: ANN204 - so that it crosses from a worker process intact
+        return (BuildFailed, (self.problems, str(self)))
+
 
 class OutputError(Exception):
     """The output folder cannot be used (not ours, or a path would escape it)."""

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import multiprocessing
 import os
 import time
 import traceback
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
-from typing import Callable
+from concurrent.futures import ProcessPoolExecutor
+from typing import Callable, Iterator
 from urllib.parse import unquote, urljoin, urlsplit
 
 import jinja2
@@ -128,20 +130,23 @@ def build_site(options: BuildOptions, progress: Callable[[int, int], None] | Non
     fingerprints = Fingerprints(site, renderer, options.templates_dir)
     previous = cache if options.use_cache else None
     manifest: dict[str, tuple[str, int]] = {}
-    rendered = 0
+    workers = options.workers or os.cpu_count() or 1
     with SiteWriter(options.output_dir, protected) as writer:
         total = len(plan.pages) + len(plan.feeds)
-        for number, spec in enumerate(plan.pages, 1):
+        changed: list[tuple[str, PageSpec, str]] = []
+        for spec in plan.pages:
             rel = output_path(spec.url)
             mark = fingerprints.page(spec)
             if not _reuse(writer, previous, rel, mark, manifest):
-                data = _render(renderer, spec)
-                rendered += 1
-                writer.write(rel, data)
-                if mark:
-                    manifest[rel] = (mark, len(data))
-            if progress and number % 500 == 0:
-                progress(number, total)
+                changed.append((rel, spec, mark))
+        done = total - len(plan.feeds) - len(changed)
+        for (rel, _spec, mark), data in zip(changed, render_pages(renderer, [c[1] for c in changed], workers)):
+            writer.write(rel, data)
+            if mark:
+                manifest[rel] = (mark, len(data))
+            done += 1
+            if progress and done % 500 == 0:
+                progress(done, total)
         for feed in plan.feeds:
             rel = output_path(feed.url)
             mark = fingerprints.feed(feed)
@@ -258,6 +263,34 @@ def _static_files(static_dir: Path) -> list[tuple[str, Path]]:
         return []
     return [("static/" + path.relative_to(static_dir).as_posix(), path)
             for path in sorted(static_dir.rglob("*")) if path.is_file()]
+
+
+# Below this many pages a second process costs more than it saves.
+PARALLEL_RENDER_THRESHOLD = 400
+_RENDER_JOB: tuple[Renderer, list[PageSpec]] | None = None  # what forked render workers inherit
+
+
+def render_pages(renderer: Renderer, specs: list[PageSpec], workers: int) -> Iterator[bytes]:
+    """The HTML of each page, in order; many pages are rendered by forked worker processes."""
+    global _RENDER_JOB
+    if workers < 2 or len(specs) < PARALLEL_RENDER_THRESHOLD:
+        for spec in specs:
+            yield _render(renderer, spec)
+        return
+    _RENDER_JOB = (renderer, specs)
+    chunk = 100
+    try:
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            for pages in pool.map(_render_chunk, range(0, len(specs), chunk), [chunk] * len(range(0, len(specs), chunk))):
+                yield from pages
+    finally:
+        _RENDER_JOB = None
+
+
+def _render_chunk(start: int, count: int) -> list[bytes]:
+    assert _RENDER_JOB is not None
+    renderer, specs = _RENDER_JOB
+    return [_render(renderer, spec) for spec in specs[start:start + count]]
 
 
 def _render(renderer: Renderer, spec: PageSpec) -> bytes:
