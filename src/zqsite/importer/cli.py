@@ -19,7 +19,7 @@ def add_import_commands(subparsers, default_content: Path) -> None:  # noqa: ANN
         "import-blogger", help="import a Blogger export (classic backup XML or Takeout feed.atom)",
         description="Turns a Blogger export into posts, pages and contacts. Safe to run again: "
                     "unchanged posts are left alone, posts edited since are kept unless --force.")
-    blogger.add_argument("export", type=Path, metavar="EXPORT", help="the .xml backup or Takeout's feed.atom")
+    blogger.add_argument("export", type=Path, metavar="EXPORT", help="the .xml backup, Takeout's feed.atom, or the Takeout zip holding it")
     _common_options(blogger, default_content)
     blogger.add_argument("--download-images", action="store_true",
                          help="copy the posts' images into the content folder's images/")
@@ -119,6 +119,9 @@ def print_summary(report: Report, content_dir: Path) -> None:
         print(f"zqsite: warning: {warning}", file=sys.stderr)
     for path in report.kept:
         print(f"zqsite: kept {path}: edited since the last import (--force overwrites it)", file=sys.stderr)
+    for path in report.foreign:
+        print(f"zqsite: kept {path}: the same post, not written by the importer (--force overwrites it)",
+              file=sys.stderr)
     skipped = ", ".join(f"{count} {kind}" for kind, count in sorted(report.skipped.items())) or "none"
     new = ", ".join(report.contacts_new)
     lines = [
@@ -128,6 +131,7 @@ def print_summary(report: Report, content_dir: Path) -> None:
         f"  skipped entries: {skipped}",
         f"  contacts: {len(report.contacts_new)} new{f' ({new})' if new else ''}, {report.contacts_merged} merged",
         f"  files: {len(report.written)} written, {report.unchanged} unchanged, {len(report.kept)} kept as edited"
+        + (f", {len(report.foreign)} kept as the editor wrote them" if report.foreign else "")
         + (f", {len(report.removed)} moved" if report.removed else "")
         + (f", {report.images} images downloaded" if report.images else ""),
         f"  warnings: {len(dict.fromkeys(report.warnings))}",

@@ -56,6 +56,7 @@ class Part:
     draft: bool = False
     blogger_path: str = ""
     translation_of: str = ""
+    path: str = ""  # an existing file this part is (see existing.py); "" for a file of its own
 
 
 def compose(item: SourceItem, context: Context) -> list[Part]:
@@ -71,6 +72,9 @@ def compose(item: SourceItem, context: Context) -> list[Part]:
     language = context.language or detect_language(f"{title}\n{_text(body)}")
     if item.kind == "page":
         slug = page_slug(item.blogger_path, title)
+        if item.blogger_path and item.blogger_path != f"/p/{slug}.html":
+            context.report.warn(item.origin, f"the page's address {item.blogger_path} cannot be kept "
+                                f"(a slug has only a-z, 0-9 and '-'): it becomes /p/{slug}.html")
         return [Part("page", item.key, title, None, language, _markdown(body), slug=slug, contacts=contacts)]
 
     slug = post_slug(item.blogger_path, title)
@@ -120,8 +124,8 @@ def _shape(blocks: list[Block], title: str, when: datetime | date | None, contex
     """Title, date, source and body: byline read and removed, repeats and title lines dropped."""
     blocks = list(blocks)
     index, byline = _find_byline(blocks)
-    if own_title and not title and blocks and index == 1:
-        title = blocks[0].text  # a translated block starts with its own title, then its byline
+    if own_title and not title and len(blocks) > 1 and (index == 1 or index < 0 and _is_heading_like(blocks[0])):
+        title = blocks[0].text  # a translated block starts with its own title (then its byline)
     source = ""
     if byline is not None:
         source = byline.source
@@ -149,6 +153,12 @@ def _find_byline(blocks: list[Block]) -> tuple[int, SourceLine | None]:
             if byline is not None:
                 return index, byline
     return -1, None
+
+
+def _is_heading_like(block: Block) -> bool:
+    """One short line that is not a sentence: a title."""
+    text = block.text
+    return len(block.lines) == 1 and 0 < len(text) <= 80 and not text.endswith(("。", ".", "！", "？", ":", "："))
 
 
 def _is_short_name(text: str) -> bool:
@@ -209,4 +219,4 @@ def page_slug(blogger_path: str, title: str) -> str:
     stem = PurePosixPath(blogger_path).stem if blogger_path else ""
     if stem and urls.is_valid_explicit_slug(stem):
         return stem
-    return urls.slug_from_text(stem.replace("_", "-")) or urls.slug_from_text(title)
+    return urls.slug_from_text(stem) or urls.slug_from_text(title)

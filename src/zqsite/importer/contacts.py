@@ -37,10 +37,6 @@ class FoundContact:
 
     fields: dict[str, str] = field(default_factory=dict)
 
-    @property
-    def name(self) -> str:
-        return self.fields.get("name", "")
-
 
 def extract_contacts(blocks: list[Block]) -> tuple[list[Block], list[FoundContact]]:
     """The blocks without their contact blocks, and the contacts found, in order."""

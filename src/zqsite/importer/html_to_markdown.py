@@ -130,9 +130,3 @@ def plain_text(line: str) -> str:
     text = _ESCAPED.sub(r"\1", text)
     return text.replace("&lt;", "<").strip()
 
-
-def text_to_html(paragraphs: list[str]) -> str:
-    """Plain-text paragraphs as HTML, so that they go through the same conversion."""
-    from html import escape
-
-    return "".join(f"<p>{escape(p)}</p>" for p in paragraphs)

@@ -10,30 +10,20 @@ from __future__ import annotations
 from pathlib import Path
 
 from zqsite.errors import Problems
-from zqsite.frontmatter import decode_source, split_front_matter
+from zqsite.importer.existing import ExistingPost
 from zqsite.registry import read_labels
 from zqsite.urls import slug_from_text
-from zqsite.yamlsource import Scalar, Sequence
 
 
-def known_labels(content_dir: Path, skip: set[str]) -> dict[str, str]:
-    """Label slug -> the spelling the content already uses; `skip`: files the import rewrites."""
+def known_labels(content_dir: Path, posts: list[ExistingPost]) -> dict[str, str]:
+    """Label slug -> the spelling the content already uses (labels.yaml first, then the posts)."""
     known: dict[str, str] = {}
     problems = Problems()  # problems of existing files are the build's to report, not ours
     for key, label in read_labels(content_dir, problems).items():
         known.setdefault(label.slug or slug_from_text(key), key)
-    for path in sorted((content_dir / "posts").glob("**/*.md")):
-        relative = path.relative_to(content_dir).as_posix()
-        if relative in skip:
-            continue
-        source = decode_source(relative, path.read_bytes(), problems)
-        doc = split_front_matter(source, problems) if source else None
-        value = doc.front_matter.get("labels") if doc else None
-        items = value.items if isinstance(value, Sequence) else (value,) if isinstance(value, Scalar) else ()
-        for item in items:
-            if isinstance(item, Scalar) and item.text.strip():
-                text = " ".join(item.text.split())
-                known.setdefault(slug_from_text(text), text)
+    for post in posts:
+        for text in post.labels:
+            known.setdefault(slug_from_text(text), text)
     return known
 
 

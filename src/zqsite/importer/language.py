@@ -32,11 +32,9 @@ def cjk_count(text: str) -> int:
 
 
 def is_cjk_text(text: str) -> bool:
-    """True if the text is written mainly in Chinese or Japanese (a few Latin names allowed).
-
-    A CJK character carries about as much as a short word, so CJK text counts as such when its
-    CJK characters are at least a quarter of its Latin letters.
-    """
+    """True if the text is written mainly in Chinese or Japanese (a few Latin names allowed)."""
+    # A CJK character carries about as much as a short word: CJK text has at least one CJK
+    # character for every four Latin letters.
     cjk = cjk_count(text)
     return cjk > 0 and cjk * 4 >= len(_LATIN.findall(text))
 

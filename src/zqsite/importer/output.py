@@ -12,7 +12,7 @@ import json
 import os
 import tempfile
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from zqsite.importer import ImportFailed
 from zqsite.importer.records import Report
@@ -29,6 +29,7 @@ class PlannedFile:
 
 
 def sha256(data: bytes) -> str:
+    """The hex digest the manifest keeps."""
     return hashlib.sha256(data).hexdigest()
 
 
@@ -40,13 +41,21 @@ def load_manifest(content_dir: Path) -> dict[str, dict[str, str]]:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
         files = data["files"]
-        if not all(isinstance(v, dict) and isinstance(v.get("path"), str) and isinstance(v.get("sha256"), str)
+        if not all(isinstance(v, dict) and _inside(v.get("path")) and isinstance(v.get("sha256"), str)
                    for v in files.values()):
-            raise ValueError("malformed entry")
+            raise ValueError("an entry is malformed or names a file outside posts/ and pages/")
     except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
         raise ImportFailed(f"{MANIFEST} in the content folder is unreadable ({exc}); remove it to import "
                            "afresh (hand-edited posts are then no longer recognised as such)") from None
     return dict(files)
+
+
+def _inside(path: object) -> bool:
+    """A manifest path the importer may rewrite or remove: below posts/ or pages/, no '..'."""
+    if not isinstance(path, str):
+        return False
+    parts = PurePosixPath(path).parts
+    return len(parts) >= 2 and parts[0] in ("posts", "pages") and ".." not in parts and "\\" not in path
 
 
 def write_documents(content_dir: Path, planned: list[PlannedFile], manifest: dict[str, dict[str, str]],
@@ -91,13 +100,14 @@ def _may_replace(target: Path, shown: str, data: bytes, force: bool, report: Rep
     """A file the importer did not write is replaced only with --force."""
     if not target.is_file() or force or target.read_bytes() == data:
         return True
-    report.kept.append(shown)
-    report.warn(shown, "exists and was not written by the importer; left as it is (--force replaces it)")
+    report.foreign.append(shown)
     return False
 
 
 def save_manifest(content_dir: Path, files: dict[str, dict[str, str]]) -> None:
     """Writes the manifest if it changed (a re-import that changes nothing touches nothing)."""
+    if not files and not (content_dir / MANIFEST).exists():
+        return  # nothing imported (every entry was an editor's own post): leave no trace
     data = (json.dumps({"version": MANIFEST_VERSION, "files": dict(sorted(files.items()))},
                        ensure_ascii=False, indent=1) + "\n").encode("utf-8")
     write_if_changed(content_dir / MANIFEST, data)

@@ -1,4 +1,4 @@
-"""The importers' nouns: what the readers give, what compose makes, what the summary counts."""
+"""The importers' nouns: what the readers give and what the summary counts."""
 
 from __future__ import annotations
 
@@ -22,17 +22,6 @@ class SourceItem:
     origin: str = ""  # where it came from, for messages
 
 
-@dataclass(frozen=True)
-class Document:
-    """One Markdown file to write: its path below the content folder, front matter and body."""
-
-    key: str
-    path: str  # "posts/2024/2024-07-15-x.md", "/" separators
-    front: dict[str, object]
-    body: str
-    kind: str  # "post", "draft", "translation" or "page"
-
-
 @dataclass
 class Report:
     """What an import did, for the summary printed at the end."""
@@ -45,7 +34,8 @@ class Report:
     skipped: Counter = field(default_factory=Counter)  # kind -> count
     written: list[str] = field(default_factory=list)  # new or updated files
     unchanged: int = 0
-    kept: list[str] = field(default_factory=list)  # edited by hand: left alone (no --force)
+    kept: list[str] = field(default_factory=list)  # edited by hand since imported: left alone (no --force)
+    foreign: list[str] = field(default_factory=list)  # an editor's file the entry would replace: left alone
     removed: list[str] = field(default_factory=list)  # files the importer had written at an old path
     contacts_new: list[str] = field(default_factory=list)
     contacts_merged: int = 0
@@ -53,4 +43,5 @@ class Report:
     warnings: list[str] = field(default_factory=list)
 
     def warn(self, where: str, message: str) -> None:
+        """Adds a warning, prefixed with the entry or file it is about."""
         self.warnings.append(f"{where}: {message}" if where else message)

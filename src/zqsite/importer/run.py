@@ -13,11 +13,11 @@ from typing import Callable
 from zoneinfo import ZoneInfo
 
 from zqsite import urls
-from zqsite.importer import ImportFailed
+from zqsite.importer import ImportFailed, images
 from zqsite.importer.compose import Context, Part, compose
 from zqsite.importer.contact_registry import load_registry, merged_contacts_file, new_entries_yaml
 from zqsite.importer.document import front_matter, render
-from zqsite.importer import images
+from zqsite.importer.existing import ExistingPost, find_original, find_translation, read_existing_posts
 from zqsite.importer.labels import known_labels, unify_labels
 from zqsite.importer.output import (PlannedFile, load_manifest, save_manifest, write_documents,
                                     write_if_changed)
@@ -43,7 +43,8 @@ def import_items(items: list[SourceItem], options: ImportOptions, report: Report
         raise ImportFailed(f"{content_dir} is not a folder")
     registry = load_registry(content_dir)
     manifest = load_manifest(content_dir)
-    labels = known_labels(content_dir, skip={entry["path"] for entry in manifest.values()})
+    existing = read_existing_posts(content_dir, options.tz, skip={entry["path"] for entry in manifest.values()})
+    labels = known_labels(content_dir, existing)
     downloads = (images.ImageDownloads(content_dir, options.fetch or images.fetch_url)
                  if options.download_images else None)
     context = Context(options.tz, registry, report, options.language,
@@ -57,6 +58,7 @@ def import_items(items: list[SourceItem], options: ImportOptions, report: Report
             continue
         item = replace(item, labels=unify_labels(item.labels, labels, report.warnings))
         parts.extend(compose(item, context))
+    _adopt(parts, existing, options.tz)
     planned = _place(parts, options.tz, report)
 
     content_dir.mkdir(parents=True, exist_ok=True)
@@ -73,6 +75,25 @@ def import_items(items: list[SourceItem], options: ImportOptions, report: Report
     report.contacts_new = list(registry.new)
     report.contacts_merged = registry.merged
     return report
+
+
+def _adopt(parts: list[Part], existing: list[ExistingPost], tz: ZoneInfo) -> None:
+    """Posts already in the folder (written by an editor) keep their files and slugs: no duplicates."""
+    slugs: dict[str, str] = {}  # post key -> the slug its translations name
+    taken: set[str] = set()
+    for part in parts:
+        found = None
+        if part.kind == "post":
+            found = find_original(existing, part.blogger_path, part.title, _day(part.when, tz))
+            if found is not None and found.path not in taken and urls.is_valid_explicit_slug(found.slug):
+                part.slug = found.slug  # its translations and links already use this one
+            slugs[part.key] = part.slug
+        elif part.kind == "translation":
+            part.translation_of = slugs.get(part.key.split("#")[0], part.translation_of)
+            found = find_translation(existing, part.translation_of, part.language)
+        if found is not None and found.path not in taken:
+            part.path = found.path
+            taken.add(found.path)
 
 
 def _place(parts: list[Part], tz: ZoneInfo, report: Report) -> list[PlannedFile]:
@@ -94,18 +115,18 @@ def _place(parts: list[Part], tz: ZoneInfo, report: Report) -> list[PlannedFile]
             url = part.blogger_path or urls.post_url(datetime(day.year, day.month, 1), slug)
             number = 2
             while not part.blogger_path and url in used_urls:
-                part.slug = f"{slug}-{number}"  # two posts of a month with the same title
+                part.slug = f"{slug}-{number}"  # two drafts of a month with the same title: both kept
                 url, number = urls.post_url(datetime(day.year, day.month, 1), part.slug), number + 1
             used_urls.add(url)
             base, suffix = f"posts/{day:%Y}/{day:%Y-%m-%d}-{part.slug or 'post'}", ".md"
             report.drafts += part.draft
             report.posts += not part.draft
-        path, number = base + suffix, 2
+        path, number = (part.path or base + suffix), 2
         while path in used_paths:
             path, number = f"{base}-{number}{suffix}", number + 1
         used_paths.add(path)
         if part.kind == "post":
-            stems[part.key] = path.removesuffix(suffix)
+            stems[part.key] = path.removesuffix(".md")
         planned.append(PlannedFile(part.key, path, render(front_matter(part, tz), part.body)))
     return planned
 

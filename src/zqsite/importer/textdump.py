@@ -13,7 +13,9 @@ What such a page cannot tell, and the import therefore cannot know:
   and are not on the page): slugs come from the titles, and no `blogger_path` is written;
 - the time of a post whose byline gives none, or another day than the date header's (the
   article's original date): such a post gets the day alone;
-- headings, emphasis, links and images: the text has none, so every line is a paragraph;
+- headings, links and images: the text has none, so every line is a paragraph; only a line
+  shown twice in a row is known to be an image's caption (the page shows caption and image
+  title): it is written once, in italics;
 - whether a post was a draft (a public page shows none), and its comments;
 - the title of a translated block that starts with its byline: it gets one from its first
   words, with a warning.
@@ -23,12 +25,12 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from html import escape
 from pathlib import Path
 
 from zqsite import urls
 from zqsite.importer import ImportFailed
 from zqsite.importer.contacts import is_contact_field
-from zqsite.importer.html_to_markdown import text_to_html
 from zqsite.importer.records import SourceItem
 from zqsite.importer.sourceline import MONTHS
 
@@ -81,10 +83,21 @@ def parse_text_dump(text: str, label: str | None, shown: str = "text") -> tuple[
     for day, post in posts:
         title = post[0] if post else ""
         key = f"text:{day.isoformat()}:{urls.slug_from_text(title) or len(items)}"
-        items.append(SourceItem(key=key, kind="post", title=title, html=text_to_html(post[1:]), when=day,
+        items.append(SourceItem(key=key, kind="post", title=title, html=_html(post[1:]), when=day,
                                 labels=(label,) if label else (), origin=f"{shown}, post of {day.isoformat()} "
                                 f"'{title[:50]}'"))
     return items, label, warnings
+
+
+def _html(paragraphs: list[str]) -> str:
+    """The paragraphs as HTML; a line repeated right away is a caption: once, in italics."""
+    parts = []
+    for index, paragraph in enumerate(paragraphs):
+        if index and paragraph == paragraphs[index - 1]:
+            continue
+        repeated = index + 1 < len(paragraphs) and paragraphs[index + 1] == paragraph
+        parts.append(f"<p><em>{escape(paragraph)}</em></p>" if repeated else f"<p>{escape(paragraph)}</p>")
+    return "".join(parts)
 
 
 def _split_day(paragraphs: list[str]) -> list[list[str]]:
