@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from zqsite.errors import Problems
+from zqsite.frontmatter import check_keys
 from zqsite.languages import SUPPORTED_LANGUAGES, normalise_language
 from zqsite.yamlsource import Mapping, Scalar, Sequence, YamlProblem, parse_bool, parse_yaml
 
@@ -76,11 +76,9 @@ def load_config(path: Path | None, display_path: str | None = None) -> tuple[Sit
         return SiteConfig(), problems
 
     values: dict[str, object] = {}
+    check_keys(shown, root, _KNOWN_KEYS, {}, problems, what="setting")
     for key, (line, value) in root.entries.items():
         if key not in _KNOWN_KEYS:
-            close = difflib.get_close_matches(key, _KNOWN_KEYS, n=1)
-            hint = f"; did you mean '{close[0]}'?" if close else ""
-            problems.warning(shown, line, f"unknown setting '{key}'{hint}")
             continue
         parsed = _parse_setting(key, value, problems, shown, line)
         if parsed is not None:

@@ -81,11 +81,11 @@ def split_front_matter(source: SourceText, problems: Problems) -> Document | Non
 
 
 def check_keys(path: str, front: Mapping, known: tuple[str, ...], synonyms: dict[str, str],
-               problems: Problems) -> None:
+               problems: Problems, what: str = "key") -> None:
     """Warns about unknown keys, with a "did you mean" for near misses and common synonyms."""
     for key, (line, _value) in front.entries.items():
         if key in known:
             continue
         guess = synonyms.get(key.lower()) or next(iter(difflib.get_close_matches(key, known, n=1)), None)
         hint = f"; did you mean '{guess}'?" if guess else ""
-        problems.warning(path, line, f"unknown key '{key}' is ignored{hint}")
+        problems.warning(path, line, f"unknown {what} '{key}' is ignored{hint}")

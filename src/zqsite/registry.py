@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import difflib
 import re
 from pathlib import Path
 
 from zqsite.errors import Problems
-from zqsite.frontmatter import decode_source
+from zqsite.frontmatter import check_keys, decode_source
 from zqsite.languages import SUPPORTED_LANGUAGES, normalise_language
 from zqsite.models import CONTACT_FIELDS, CONTACT_KINDS, Contact, Label
 from zqsite.urls import is_valid_explicit_slug
@@ -61,11 +60,10 @@ def parse_contact(path: str, contact_id: str, entry, line: int, problems: Proble
                        f"not {describe(entry)}")
         return None
     fields: dict[str, str] = {}
+    check_keys(path, entry, CONTACT_FIELDS, {"phone": "tel", "telephone": "tel", "weixin": "wechat",
+                                             "url": "website", "mail": "email"}, problems, what="contact field")
     for key, (key_line, value) in entry.entries.items():
         if key not in CONTACT_FIELDS:
-            close = difflib.get_close_matches(key, CONTACT_FIELDS, n=1)
-            hint = f"; did you mean '{close[0]}'?" if close else ""
-            problems.warning(path, key_line, f"unknown contact field '{key}' is ignored{hint}")
             continue
         if not isinstance(value, Scalar):
             problems.error(path, key_line, f"contact field '{key}' must be a single value, not {describe(value)}")
