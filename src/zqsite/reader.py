@@ -96,12 +96,11 @@ PARALLEL_THRESHOLD = 64
 
 
 def _read_posts(content_dir: Path, context: _Context, cache: BuildCache, workers: int) -> list[Post]:
-    paths = sorted((content_dir / "posts").glob("**/*.md"))
-    found: list[Post | None] = [None] * len(paths)
+    files = _markdown_files(content_dir, "posts")
+    found: list[Post | None] = [None] * len(files)
     drafts: list[tuple[int, _Draft, Problems, os.stat_result, bytes]] = []
-    for number, path in enumerate(paths):
-        rel = path.relative_to(content_dir).as_posix()
-        stat = path.stat()
+    for number, (rel, path) in enumerate(files):
+        stat = os.stat(path)
         hit = cache.post(rel, stat, path.read_bytes)
         if hit is not None and _still_valid(hit, path, context):
             record, file_problems, assets = hit
@@ -138,8 +137,18 @@ def _read_posts(content_dir: Path, context: _Context, cache: BuildCache, workers
         cache.store_post(post.source_path, stat, data, post_to_record(post),
                          tuple((p.path, p.line, p.message, p.is_error) for p in file_problems.items),
                          body.assets)
-    cache.forget_others({p.relative_to(content_dir).as_posix() for p in paths})
+    cache.forget_others({rel for rel, _path in files})
     return [post for post in found if post is not None]
+
+
+def _markdown_files(content_dir: Path, folder: str) -> list[tuple[str, Path]]:
+    """(path relative to the content folder, path) of every .md file below a folder, sorted."""
+    found = []
+    root = content_dir / folder
+    for directory, _dirs, names in os.walk(root):
+        prefix = os.path.relpath(directory, content_dir).replace(os.sep, "/")
+        found += [(f"{prefix}/{name}", Path(directory, name)) for name in names if name.endswith(".md")]
+    return sorted(found)
 
 
 def _still_valid(hit: tuple, path: Path, context: _Context) -> bool:
