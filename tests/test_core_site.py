@@ -873,3 +873,9 @@ def test_slug_collision_is_an_error_naming_both_files(make_site):
     (error,) = failure.value.problems.errors
     assert error.path == "posts/b.md" and "posts/a.md" in error.message
     assert "/2024/01/same-title.html" in error.message
+
+
+def test_label_pages_link_their_own_feed_in_the_head(out):
+    doc = out.html("/label/dasha/page/2/")
+    feeds = doc.xpath("//head/link[@rel='alternate'][@type='application/rss+xml']/@href")
+    assert "/label/dasha/feed.xml" in feeds and "/feed.xml" in feeds
