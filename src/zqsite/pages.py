@@ -70,7 +70,7 @@ class DayGroup:
 
     date_iso: str
     date_text: str
-    entries: tuple[Entry, ...]
+    entries: tuple[Entry, ...]  # the renderer swaps in each entry's HTML, rendered once per post
 
 
 @dataclass(frozen=True)

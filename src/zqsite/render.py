@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +15,7 @@ from zqsite.errors import BuildFailed, Problem
 from zqsite.languages import native_name, url_prefix
 from zqsite.models import StandalonePage
 from zqsite.pages import PageSpec
-from zqsite.views import Link
+from zqsite.views import Entry, Link
 
 
 @dataclass(frozen=True)
@@ -65,6 +65,7 @@ class Renderer:
         self._chrome: dict[str, Chrome] = {}
         self._sidebar_html: dict[str, Markup] = {}
         self._templates: dict[str, jinja2.Template] = {}
+        self._entries: dict[tuple[str, str, bool], Markup] = {}
 
     def _href(self, url: str) -> str:
         return urls.href(self.config.base_path, url)
@@ -106,8 +107,23 @@ class Renderer:
             template = self._templates[name] = self.env.get_template(name)
         return template
 
+    def entry_html(self, entry: Entry, language: str, full: bool) -> Markup:
+        """A post as it appears in listings; a post is on many listing pages (home, labels,
+        archives), so its HTML is rendered once per language and reused."""
+        key = (entry.href, language, full)
+        found = self._entries.get(key)
+        if found is None:
+            html = self._template("_entry.html").render(e=entry, t=i18n.messages(language), full=full)
+            found = self._entries[key] = Markup(html)
+        return found
+
     def render(self, spec: PageSpec) -> bytes:
         context = dict(spec.context)
+        if "days" in context:
+            full = context["full_posts"]
+            context["days"] = tuple(
+                replace(day, entries=tuple(self.entry_html(e, spec.language, full) for e in day.entries))
+                for day in context["days"])
         context.update(
             t=i18n.messages(spec.language),
             lang=spec.language,
