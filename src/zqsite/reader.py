@@ -19,7 +19,8 @@ from zqsite.cache import BuildCache, post_from_record, post_to_record
 from zqsite.errors import Problem, Problems
 from zqsite.frontmatter import Document, check_keys, decode_source, split_front_matter
 from zqsite.languages import SUPPORTED_LANGUAGES, normalise_language
-from zqsite.markup import MarkdownConverter, first_paragraph, strip_tags
+from zqsite.bodies import BodyJob, BodyResult, convert_body, resolve_image
+from zqsite.markup import first_paragraph, strip_tags
 from zqsite.models import Asset, Contact, Label, Post, SiteContent, StandalonePage
 from zqsite.registry import parse_contact, read_contacts, read_labels
 from zqsite.yamlsource import YAML11_BOOLEANS, Mapping, Scalar, Sequence, describe, is_null, parse_bool
@@ -159,7 +160,7 @@ def _still_valid(hit: tuple, path: Path, context: _Context) -> bool:
     for _path, _line, message, _is_error in file_problems:
         if message.startswith("image '"):
             src = message.split("'")[1]
-            if _resolve_image(src, path, context.content_dir) is not None:
+            if resolve_image(src, path, context.content_dir) is not None:
                 return False
     return True
 
@@ -416,80 +417,10 @@ def _blogger_path(doc: Document, problems: Problems) -> str | None:
 
 # --- body ----------------------------------------------------------------------------------
 
-@dataclass(frozen=True)
-class BodyJob:
-    """Everything needed to convert one body, in any process."""
-
-    path: str  # relative to the content folder
-    body: str
-    body_line: int
-    content_dir: str
-    base_path: str
-    trust_html: bool
-    iframe_hosts: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class BodyResult:
-    html: str
-    images: tuple[str, ...]  # links of the images shown
-    assets: tuple[tuple[str, str], ...]  # (site URL, file) of each image to copy
-    missing: tuple[tuple[str, int], ...]  # (src, line) of images not found
-    links: tuple[tuple[str, int], ...]  # (link, line) of local links
-
-
 def _body_job(doc: Document, context: _Context) -> BodyJob:
     config = context.config
     return BodyJob(doc.path, doc.body, doc.body_line, str(context.content_dir), config.base_path,
                    config.trust_html, config.iframe_hosts)
-
-
-_CONVERTERS: dict[tuple[bool, tuple[str, ...]], MarkdownConverter] = {}
-
-
-def convert_body(job: BodyJob) -> BodyResult:
-    """Markdown -> safe HTML with image sources resolved; one converter per process, reused."""
-    key = (job.trust_html, job.iframe_hosts)
-    converter = _CONVERTERS.get(key)
-    if converter is None:
-        converter = _CONVERTERS[key] = MarkdownConverter(job.trust_html, job.iframe_hosts)
-    content_dir = Path(job.content_dir)
-    source_file = content_dir / job.path
-    assets: list[tuple[str, str]] = []
-
-    def resolve_image(src: str) -> str | None:
-        found = _resolve_image(src, source_file, content_dir)
-        if found is None:
-            return None
-        url, source = found
-        assets.append((url, source))
-        return urls.href(job.base_path, url)
-
-    converted = converter.convert(job.body, resolve_image, job.base_path)
-
-    def line_of(text: str) -> int:
-        index = job.body.find(text)
-        return job.body_line + job.body[:index].count("\n") if index >= 0 else job.body_line
-
-    return BodyResult(converted.html, converted.images, tuple(dict.fromkeys(assets)),
-                      tuple((src, line_of(src)) for src in converted.missing_images),
-                      tuple((link, line_of(link)) for link in converted.links))
-
-
-def _resolve_image(src: str, source_file: Path, content_dir: Path) -> tuple[str, str] | None:
-    """A local image's (site URL, file): its path below the content folder; None if missing."""
-    path = unquote(urlsplit(src).path)
-    root = content_dir.resolve()
-    candidates = [root / path.lstrip("/")] if path.startswith("/") else [source_file.parent / path, root / path]
-    for candidate in candidates:
-        try:
-            resolved = candidate.resolve()
-            relative = resolved.relative_to(root)
-        except (OSError, ValueError):
-            continue  # outside the content folder: never published
-        if resolved.is_file():
-            return "/" + relative.as_posix(), str(resolved)
-    return None
 
 
 def _warn_repeated_paragraphs(doc: Document, problems: Problems) -> None:
