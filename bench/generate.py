@@ -491,6 +491,8 @@ def site_yaml(posts: int, seed: int) -> str:
         f"posts_per_page: {POSTS_PER_PAGE}",
         f"feed_size: {FEED_SIZE}",
         "listing: full",
+        # The peers build no search index, so the benchmark's zqsite builds none either.
+        "search: false",
     ]) + "\n"
 
 
