@@ -113,6 +113,15 @@ def test_one_body_edit_rewrites_only_the_pages_that_show_it(workspace):
     assert len(changed) < len(after) // 4
 
 
+def test_the_preview_and_the_published_site_keep_separate_page_manifests(workspace):
+    site, options, tmp_path = workspace
+    build_site(replace(options, output_dir=tmp_path / "preview", base_url="http://127.0.0.1:8000/"))
+    assert len(list((tmp_path / "cache").glob("pages-*.bin"))) == 2
+    mtimes = {p: p.stat().st_mtime_ns for p in site.output.rglob("*")}
+    assert build_site(options).files_written == 0
+    assert {p: p.stat().st_mtime_ns for p in site.output.rglob("*")} == mtimes
+
+
 def test_a_corrupt_cache_is_detected_and_rebuilt(workspace, caplog):
     site, options, tmp_path = workspace
     cache_file = tmp_path / "cache" / "posts.bin"
@@ -128,5 +137,6 @@ def test_a_corrupt_cache_is_detected_and_rebuilt(workspace, caplog):
 def test_a_foreign_cache_file_is_ignored(workspace):
     site, options, tmp_path = workspace
     (tmp_path / "cache" / "posts.bin").write_bytes(b"not a cache at all")
-    (tmp_path / "cache" / "pages.bin").write_bytes(b"\x80\x04K\x01.")  # a pickle: never loaded
+    for manifest in (tmp_path / "cache").glob("pages-*.bin"):
+        manifest.write_bytes(b"\x80\x04K\x01.")  # a pickle: never loaded
     assert_same_as_cold(options, tmp_path)

@@ -88,9 +88,13 @@ def post_from_record(record: tuple) -> Post:
 class BuildCache:
     """One folder (default `.zqsite-cache/`); `None` folder: a cache that remembers nothing."""
 
-    def __init__(self, folder: Path | None, signature: str) -> None:
+    def __init__(self, folder: Path | None, signature: str, output: Path | None = None) -> None:
         self.folder = folder
         self.signature = signature  # everything besides a file's bytes that shapes a read post
+        # One page manifest per output folder: the preview and the published site share posts,
+        # not pages.
+        where = str(output.resolve()) if output is not None else ""
+        self._pages_file = f"pages-{hashlib.sha256(where.encode()).hexdigest()[:16]}.bin"
         self._posts: dict[str, tuple] = {}
         self._pages: dict[str, tuple[str, int]] = {}
         self._dirty = False
@@ -98,7 +102,7 @@ class BuildCache:
             stored = _load(folder / "posts.bin")
             if isinstance(stored, dict) and stored.get("signature") == signature:
                 self._posts = stored.get("posts", {})
-            pages = _load(folder / "pages.bin")
+            pages = _load(folder / self._pages_file)
             if isinstance(pages, dict):
                 self._pages = pages
 
@@ -138,5 +142,5 @@ class BuildCache:
             _dump(self.folder / "posts.bin", {"signature": self.signature, "posts": self._posts})
             self._dirty = False
         if pages is not None and pages != self._pages:
-            _dump(self.folder / "pages.bin", pages)
+            _dump(self.folder / self._pages_file, pages)
             self._pages = pages

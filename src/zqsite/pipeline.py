@@ -98,7 +98,7 @@ def load_site(options: BuildOptions) -> LoadedSite:
     if problems.errors:
         raise BuildFailed(problems)
     read_options = ReadOptions(options.include_drafts, options.include_future, options.now)
-    cache = BuildCache(options.cache_folder, reading_signature(options.content_dir, config))
+    cache = BuildCache(options.cache_folder, reading_signature(options.content_dir, config), options.output_dir)
     workers = options.workers or os.cpu_count() or 1
     content = read_site(options.content_dir, config, read_options, problems, cache, workers)
     if problems.errors or (options.strict and problems.warnings):
