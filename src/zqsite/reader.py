@@ -100,8 +100,9 @@ def _read_posts(content_dir: Path, context: _Context, cache: BuildCache, workers
     files = _markdown_files(content_dir, "posts")
     found: list[Post | None] = [None] * len(files)
     drafts: list[tuple[int, _Draft, Problems, os.stat_result, bytes]] = []
-    for number, (rel, path) in enumerate(files):
-        stat = os.stat(path)
+    for number, (rel, name) in enumerate(files):
+        stat = os.stat(name)
+        path = Path(name)
         hit = cache.post(rel, stat, path.read_bytes)
         if hit is not None and _still_valid(hit, path, context):
             record, file_problems, assets = hit
@@ -142,13 +143,12 @@ def _read_posts(content_dir: Path, context: _Context, cache: BuildCache, workers
     return [post for post in found if post is not None]
 
 
-def _markdown_files(content_dir: Path, folder: str) -> list[tuple[str, Path]]:
+def _markdown_files(content_dir: Path, folder: str) -> list[tuple[str, str]]:
     """(path relative to the content folder, path) of every .md file below a folder, sorted."""
     found = []
-    root = content_dir / folder
-    for directory, _dirs, names in os.walk(root):
+    for directory, _dirs, names in os.walk(content_dir / folder):
         prefix = os.path.relpath(directory, content_dir).replace(os.sep, "/")
-        found += [(f"{prefix}/{name}", Path(directory, name)) for name in names if name.endswith(".md")]
+        found += [(f"{prefix}/{name}", os.path.join(directory, name)) for name in names if name.endswith(".md")]
     return sorted(found)
 
 

@@ -82,6 +82,7 @@ class SiteWriter:
 
     def __init__(self, output: Path, protected: Iterable[Path] = ()) -> None:
         self.output = check_output_dir(output, protected)
+        self._output_prefix = str(self.output) + os.sep  # string joins: pathlib is slow per file
         self.staging = staging_dir(self.output)
         self._old_files: set[str] = set()  # the published site's files (sizes read when needed)
         self._done: set[str] = set()  # every file of the new site so far
@@ -105,7 +106,7 @@ class SiteWriter:
         if rel not in self._old_files:
             return None
         try:
-            return os.stat(self.output / rel).st_size
+            return os.stat(self._output_prefix + rel).st_size
         except OSError:
             return None
 
