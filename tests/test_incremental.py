@@ -140,3 +140,29 @@ def test_a_foreign_cache_file_is_ignored(workspace):
     for manifest in (tmp_path / "cache").glob("pages-*.bin"):
         manifest.write_bytes(b"\x80\x04K\x01.")  # a pickle: never loaded
     assert_same_as_cold(options, tmp_path)
+
+
+def test_a_new_sidebar_is_spliced_into_pages_that_did_not_change_otherwise(workspace, monkeypatch):
+    from zqsite.render import Renderer
+
+    site, options, tmp_path = workspace
+    rendered = []
+    original = Renderer.render
+
+    def counting_render(self, spec):  # noqa: ANN001, ANN202
+        rendered.append(spec.url)
+        return original(self, spec)
+
+    monkeypatch.setattr(Renderer, "render", counting_render)
+    # One more post labelled "rare": the label counts in every page's sidebar change.
+    (site.content / "posts/2023/extra.md").write_text(post("Extra", "2023-03-03T08:00:00+08:00", labels=["rare"]))
+    report = build_site(options)
+    incremental_renders = len(rendered)
+    pages = list(site.output.rglob("*.html"))
+    assert report.files_written > len(pages) // 2  # the sidebar is on (nearly) every page
+    # Pages that show the new post or shift by one are rendered; the others only get the new sidebar.
+    assert 0 < incremental_renders < len(pages) // 2, (incremental_renders, len(pages))
+    assert report.files_written > incremental_renders + 20
+    cold = tmp_path / "cold"
+    build_site(replace(options, output_dir=cold, use_cache=False))
+    assert tree_digest(site.output) == tree_digest(cold)

@@ -50,6 +50,21 @@ def make_environment(templates_dir: Path) -> jinja2.Environment:
     )
 
 
+# base.html marks the sidebar so that a page whose own content did not change can get a new
+# sidebar (label counts, the newest month's titles) without being rendered again.
+SIDEBAR_START = b"<!--zqsite:sidebar-->"
+SIDEBAR_END = b"<!--/zqsite:sidebar-->"
+
+
+def splice_sidebar(page: bytes, sidebar: str) -> bytes | None:
+    """The page with its sidebar replaced; None if the page has no marked sidebar."""
+    start = page.find(SIDEBAR_START)
+    end = page.find(SIDEBAR_END, start)
+    if start < 0 or end < 0:
+        return None
+    return page[:start + len(SIDEBAR_START)] + sidebar.encode("utf-8") + page[end:]
+
+
 class Renderer:
     """Renders pages; the sidebar and chrome of each language are built once and reused."""
 
