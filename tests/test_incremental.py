@@ -166,3 +166,31 @@ def test_a_new_sidebar_is_spliced_into_pages_that_did_not_change_otherwise(works
     cold = tmp_path / "cold"
     build_site(replace(options, output_dir=cold, use_cache=False))
     assert tree_digest(site.output) == tree_digest(cold)
+
+
+def test_another_zqsite_code_does_not_reuse_the_cache(workspace, monkeypatch):
+    import zqsite.pipeline
+    import zqsite.reader
+    from zqsite.render import Renderer
+
+    site, options, tmp_path = workspace
+    calls = {"convert": 0, "render": 0}
+    convert, render = zqsite.reader.convert_body, Renderer.render
+
+    def counting_convert(job):  # noqa: ANN001, ANN202
+        calls["convert"] += 1
+        return convert(job)
+
+    def counting_render(self, spec):  # noqa: ANN001, ANN202
+        calls["render"] += 1
+        return render(self, spec)
+
+    monkeypatch.setattr(zqsite.reader, "convert_body", counting_convert)
+    monkeypatch.setattr(Renderer, "render", counting_render)
+    build_site(replace(options, workers=1))
+    unchanged = dict(calls)
+    monkeypatch.setattr(zqsite.reader, "code_digest", lambda: "a newer zqsite")
+    monkeypatch.setattr(zqsite.pipeline, "code_digest", lambda: "a newer zqsite")
+    build_site(replace(options, workers=1))
+    assert unchanged["convert"] == 0
+    assert calls["convert"] == len(corpus()) and calls["render"] > unchanged["render"] + 20

@@ -15,6 +15,7 @@ import os
 import tempfile
 import zlib
 from dataclasses import fields
+from functools import lru_cache
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -64,6 +65,18 @@ def _load(path: Path) -> Any:
     except (ValueError, EOFError, TypeError):
         log.warning("ignoring %s: it is corrupt", path)
         return None
+
+
+@lru_cache(maxsize=1)
+def code_digest() -> str:
+    """A hash of zqsite's own code: another zqsite (even an unreleased change) reads and renders
+    differently, so it must not reuse what this one cached."""
+    digest = hashlib.sha256()
+    package = Path(__file__).parent
+    for path in sorted(package.rglob("*")):
+        if path.suffix in (".py", ".yaml") and "__pycache__" not in path.parts:
+            digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
 
 
 def post_to_record(post: Post) -> tuple:

@@ -19,7 +19,7 @@ import jinja2
 
 from zqsite import i18n
 from zqsite import __version__
-from zqsite.cache import BuildCache, post_to_record
+from zqsite.cache import BuildCache, code_digest, post_to_record
 from zqsite.config import CONFIG_FILE_NAME, SiteConfig, load_config
 from zqsite.errors import BuildFailed, Problem, Problems
 from zqsite.feeds import render_feed
@@ -219,7 +219,7 @@ class Fingerprints:
     """What a page or feed is made of, as a hash: same hash, same bytes as last time."""
 
     def __init__(self, site: LoadedSite, renderer: Renderer, templates_dir: Path) -> None:
-        theme = hashlib.sha256(__version__.encode())
+        theme = hashlib.sha256(__version__.encode() + code_digest().encode())
         for path in sorted(templates_dir.rglob("*")) + sorted(i18n.MESSAGES_DIR.glob("*.yaml")):
             if path.is_file():
                 theme.update(path.name.encode() + b"\0" + path.read_bytes())

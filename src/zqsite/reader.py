@@ -15,7 +15,7 @@ from urllib.parse import unquote, urlsplit
 
 from zqsite import urls
 from zqsite.config import SiteConfig
-from zqsite.cache import BuildCache, post_from_record, post_to_record
+from zqsite.cache import BuildCache, code_digest, post_from_record, post_to_record
 from zqsite.errors import Problem, Problems
 from zqsite.frontmatter import Document, check_keys, decode_source, split_front_matter
 from zqsite.languages import SUPPORTED_LANGUAGES, normalise_language
@@ -86,7 +86,7 @@ def reading_signature(content_dir: Path, config: SiteConfig) -> str:
     from zqsite import __version__
 
     registry = content_dir / "contacts.yaml"
-    parts = [__version__, metadata.version("markdown"), metadata.version("nh3"), str(content_dir.resolve()),
+    parts = [__version__, code_digest(), metadata.version("markdown"), metadata.version("nh3"), str(content_dir.resolve()),
              config.timezone, config.default_language, config.base_path, repr(config.trust_html),
              repr(config.iframe_hosts), registry.read_bytes().hex() if registry.is_file() else ""]
     return hashlib.sha256("\0".join(parts).encode()).hexdigest()
@@ -365,7 +365,8 @@ def _contacts(doc: Document, context: _Context, problems: Problems) -> tuple[Con
     contacts = []
     for number, item in enumerate(items, 1):
         if isinstance(item, Mapping):  # a one-off contact written in the post
-            contact = parse_contact(doc.path, f"{Path(doc.path).stem}-{number}", item, item.line, problems)
+            # An inline contact is named by its place in the list: its id only marks its card on the page.
+            contact = parse_contact(doc.path, f"inline-{number}", item, item.line, problems)
             contact = replace(contact, registered=False) if contact else None
         elif isinstance(item, Scalar):
             contact = context.contacts.get(item.text.strip())
