@@ -194,3 +194,20 @@ def test_another_zqsite_code_does_not_reuse_the_cache(workspace, monkeypatch):
     build_site(replace(options, workers=1))
     assert unchanged["convert"] == 0
     assert calls["convert"] == len(corpus()) and calls["render"] > unchanged["render"] + 20
+
+
+def test_a_build_with_nothing_to_do_still_reports_its_warnings_and_repairs_its_output(workspace):
+    site, options, tmp_path = workspace
+    (site.content / "posts/2023/nolabels.md").write_text("---\ntitle: No labels\ndate: 2023-05-05\n---\nText\n")
+    first = build_site(options)
+    second = build_site(options)  # nothing changed: nothing is read, rendered or written
+    assert second.files_written == 0 and second.posts == first.posts and second.pages == first.pages
+    assert [str(w) for w in second.warnings] == [str(w) for w in first.warnings]
+    assert any("no labels" in str(w) for w in second.warnings)
+    page = site.out("/2023/05/no-labels.html")
+    page.unlink()  # someone deleted a published file: the next build puts it back
+    third = build_site(options)
+    assert page.is_file() and third.files_written >= 1
+    cold = tmp_path / "cold"
+    build_site(replace(options, output_dir=cold, use_cache=False))
+    assert tree_digest(site.output) == tree_digest(cold)

@@ -98,16 +98,27 @@ def post_from_record(record: tuple) -> Post:
     return Post(**values)
 
 
+def _manifest_name(kind: str, output: Path | None) -> str:
+    """One page manifest (and last-build record) per output folder: the preview and the
+    published site share posts, not pages."""
+    where = str(output.resolve()) if output is not None else ""
+    return f"{kind}-{hashlib.sha256(where.encode()).hexdigest()[:16]}.bin"
+
+
+def read_last_build(folder: Path, output: Path) -> dict | None:
+    """What the last build into `output` was made from and reported (without loading the posts)."""
+    found = _load(folder / _manifest_name("last", output))
+    return found if isinstance(found, dict) else None
+
+
 class BuildCache:
     """One folder (default `.zqsite-cache/`); `None` folder: a cache that remembers nothing."""
 
     def __init__(self, folder: Path | None, signature: str, output: Path | None = None) -> None:
         self.folder = folder
         self.signature = signature  # everything besides a file's bytes that shapes a read post
-        # One page manifest per output folder: the preview and the published site share posts,
-        # not pages.
-        where = str(output.resolve()) if output is not None else ""
-        self._pages_file = f"pages-{hashlib.sha256(where.encode()).hexdigest()[:16]}.bin"
+        self._output = output
+        self._pages_file = _manifest_name("pages", output)
         self._posts: dict[str, tuple] = {}
         self._pages: dict[str, tuple[str, int]] = {}
         self._dirty = False
@@ -147,6 +158,11 @@ class BuildCache:
     # Pages: output path -> (fingerprint of what the page shows, size of the published file)
     def page(self, rel: str) -> tuple[str, int] | None:
         return self._pages.get(rel)
+
+    def save_last_build(self, record: dict) -> None:
+        """What this build was made from and reported, so that a build with no change can be skipped."""
+        if self.folder is not None:
+            _dump(self.folder / _manifest_name("last", self._output), record)
 
     def save(self, pages: dict[str, tuple[str, int]] | None = None) -> None:
         if self.folder is None:

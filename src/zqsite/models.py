@@ -104,3 +104,4 @@ class SiteContent:
     contacts: tuple[Contact, ...]
     labels: tuple[Label, ...]
     assets: tuple[Asset, ...]
+    next_due: datetime | None = None  # the earliest date of a post held back for being in the future

@@ -19,7 +19,7 @@ import jinja2
 
 from zqsite import i18n
 from zqsite import __version__
-from zqsite.cache import BuildCache, code_digest, post_to_record
+from zqsite.cache import BuildCache, code_digest, post_to_record, read_last_build
 from zqsite.config import CONFIG_FILE_NAME, SiteConfig, load_config
 from zqsite.errors import BuildFailed, Problem, Problems
 from zqsite.feeds import render_feed
@@ -32,7 +32,7 @@ from zqsite.render import Renderer, splice_sidebar
 from zqsite.search import PAGEFIND_VERSION, SEARCH_ROOT, SearchUnavailable, build_search_files
 from zqsite.urls import output_path
 from zqsite.views import ViewMaker
-from zqsite.writer import SiteWriter, check_output_dir
+from zqsite.writer import SiteWriter, check_output_dir, list_files, remove_leftovers
 
 log = logging.getLogger(__name__)
 PROJECT_ROOT = Path(__file__).resolve().parents[2]  # the checkout: templates/, static/, site.yaml
@@ -111,7 +111,11 @@ def build_site(options: BuildOptions, progress: Callable[[int, int], None] | Non
     """Builds the whole site and publishes it only if every phase succeeded."""
     started = time.perf_counter()
     protected = [options.content_dir, options.templates_dir, options.static_dir, PROJECT_ROOT]
-    check_output_dir(options.output_dir, protected)  # before any work, and before the cache is written
+    output = check_output_dir(options.output_dir, protected)  # before any work, and before the cache is written
+    snapshot = input_snapshot(options)
+    unchanged = _unchanged_build(options, output, snapshot, started)
+    if unchanged is not None:
+        return unchanged
     site = load_site(options)
     cache = site.cache
     views = ViewMaker(site.config, site.index.labels, site.index.versions)
@@ -163,12 +167,59 @@ def build_site(options: BuildOptions, progress: Callable[[int, int], None] | Non
             writer.copy(asset.url.lstrip("/"), Path(asset.source))
         stats = writer.commit()
     cache.save(manifest)
+    due = site.content.next_due.isoformat() if site.content.next_due else ""
+    cache.save_last_build({
+        "snapshot": snapshot, "output": _listing_digest(output), "due": due,
+        "posts": len(site.index.all_posts), "pages": len(plan.pages),
+        "warnings": [(w.path, w.line, w.message) for w in warnings]})
     if progress:
         progress(total, total)
     return BuildReport(
         posts=len(site.index.all_posts), pages=len(plan.pages), files_written=stats.written,
         files_unchanged=stats.unchanged, files_deleted=stats.deleted,
         warnings=tuple(warnings), seconds=time.perf_counter() - started)
+
+
+def input_snapshot(options: BuildOptions) -> str:
+    """A hash of everything a build reads: each input file's path, size and modification time,
+    the options, and zqsite's own code."""
+    config = options.config_path if options.config_path is not None else default_config_path()
+    digest = hashlib.sha256(code_digest().encode())
+    digest.update(repr((str(options.content_dir.resolve()), str(config), options.include_drafts,
+                        options.include_future, options.strict, options.base_url,
+                        str(options.templates_dir), str(options.static_dir))).encode())
+    for root in (options.content_dir, options.templates_dir, options.static_dir):
+        for folder, dirs, files in os.walk(root):
+            dirs.sort()
+            for name in sorted(files):
+                stat = os.stat(os.path.join(folder, name))
+                digest.update(f"{folder}/{name}\0{stat.st_mtime_ns}\0{stat.st_size}\n".encode())
+    if config is not None and config.is_file():
+        stat = config.stat()
+        digest.update(f"{config}\0{stat.st_mtime_ns}\0{stat.st_size}".encode())
+    return digest.hexdigest()
+
+
+def _listing_digest(output: Path) -> str:
+    return hashlib.sha256("\n".join(sorted(list_files(output))).encode()).hexdigest() if output.is_dir() else ""
+
+
+def _unchanged_build(options: BuildOptions, output: Path, snapshot: str, started: float) -> BuildReport | None:
+    """The report of a build with nothing to do: no input changed since the last build, its
+    output is all there, and no post held back for a future date has come due."""
+    if options.cache_folder is None:
+        return None
+    last = read_last_build(options.cache_folder, output)
+    if not last or last.get("snapshot") != snapshot or last.get("output") != _listing_digest(output):
+        return None
+    now = options.now or datetime.now().astimezone()
+    if last.get("due") and now >= datetime.fromisoformat(last["due"]):
+        return None
+    remove_leftovers(output)  # of an earlier build that was interrupted
+    files = len(list_files(output))
+    return BuildReport(posts=last["posts"], pages=last["pages"], files_written=0, files_unchanged=files,
+                       files_deleted=0, warnings=tuple(Problem(p, line, m, False) for p, line, m in last["warnings"]),
+                       seconds=time.perf_counter() - started)
 
 
 def _write_search_index(writer: SiteWriter, site: LoadedSite, fingerprints: "Fingerprints") -> list[Problem]:

@@ -56,7 +56,7 @@ def read_site(content_dir: Path, config: SiteConfig, options: ReadOptions, probl
 
     posts = _read_posts(content_dir, context, cache or BuildCache(None, ""), workers)
     posts = _finish_posts(posts, config, problems)
-    posts = _select_published(posts, options, problems)
+    posts, next_due = _select_published(posts, options, problems)
 
     pages = []
     for path in sorted((content_dir / "pages").glob("*.md")):
@@ -67,7 +67,7 @@ def read_site(content_dir: Path, config: SiteConfig, options: ReadOptions, probl
 
     labels = _resolve_labels(posts, label_entries, problems)
     return SiteContent(tuple(posts), tuple(pages), tuple(contacts.values()), labels,
-                       tuple(sorted(assets.values(), key=lambda a: a.url)))
+                       tuple(sorted(assets.values(), key=lambda a: a.url)), next_due)
 
 
 @dataclass
@@ -483,9 +483,12 @@ def _check_unique_urls(entries: list[tuple[str, str]], problems: Problems) -> No
             owner[url] = path
 
 
-def _select_published(posts: list[Post], options: ReadOptions, problems: Problems) -> list[Post]:
+def _select_published(posts: list[Post], options: ReadOptions,
+                      problems: Problems) -> tuple[list[Post], datetime | None]:
+    """The posts to publish, and the date of the earliest one held back for being in the future."""
     now = options.now or datetime.now().astimezone()
     published = []
+    next_due: datetime | None = None
     for post in posts:
         if post.draft and not options.include_drafts:
             problems.warning(post.source_path, post.line_of("draft"), "draft: not published (build with --drafts to see it)")
@@ -493,9 +496,10 @@ def _select_published(posts: list[Post], options: ReadOptions, problems: Problem
         if post.date > now and not options.include_future:
             problems.warning(post.source_path, post.line_of("date"),
                              "dated in the future: published by the first build after that date (or use --future)")
+            next_due = post.date if next_due is None else min(next_due, post.date)
             continue
         published.append(post)
-    return published
+    return published, next_due
 
 
 def _resolve_labels(posts: list[Post], entries: dict[str, Label], problems: Problems) -> tuple[Label, ...]:

@@ -93,9 +93,9 @@ class SiteWriter:
         self.stats: WriteStats | None = None
 
     def __enter__(self) -> "SiteWriter":
-        _remove_leftovers(self.output)
+        remove_leftovers(self.output)
         if self.output.is_dir():
-            self._old_files = _list_files(self.output)
+            self._old_files = list_files(self.output)
         return self
 
     def __exit__(self, exc_type, exc, tb) -> None:  # noqa: ANN001
@@ -226,7 +226,7 @@ def _remove_soon(folder: Path, output: Path) -> None:
                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
-def _list_files(root: Path) -> set[str]:
+def list_files(root: Path) -> set[str]:
     """Relative paths of the files below root (scandir's file types: no stat per file)."""
     found: set[str] = set()
     stack = [("", str(root))]
@@ -241,7 +241,7 @@ def _list_files(root: Path) -> set[str]:
     return found
 
 
-def _remove_leftovers(output: Path) -> None:
+def remove_leftovers(output: Path) -> None:
     """Staging or old folders left by an interrupted build are removed (they are only ever ours)."""
     for folder in (staging_dir(output), trash_dir(output)):
         if folder.exists():
