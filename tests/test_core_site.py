@@ -6,7 +6,6 @@ import json
 import re
 import subprocess
 import sys
-from urllib.parse import urlsplit
 
 import feedparser
 import pytest

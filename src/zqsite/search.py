@@ -16,7 +16,6 @@ import tempfile
 from pathlib import Path
 from typing import Sequence
 
-from zqsite import urls
 from zqsite.config import SiteConfig
 from zqsite.languages import url_prefix
 from zqsite.models import Post

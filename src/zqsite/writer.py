@@ -33,10 +33,6 @@ class WriteStats:
     unchanged: int  # kept as they were (same bytes)
     deleted: int  # published before, not part of the new site
 
-    @property
-    def total(self) -> int:
-        return self.written + self.unchanged
-
 
 def staging_dir(output: Path) -> Path:
     return output.parent / f".{output.name}.zqsite-new"
