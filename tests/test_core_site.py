@@ -276,11 +276,18 @@ def test_labels_index_with_counts(out):
     assert hrefs == ["/label/dasha/", "/label/sihui-city/", "/label/zhaoqing/"]
 
 
-def test_labels_widget_with_counts_on_every_page(out):
+def test_labels_widget_with_counts_is_in_the_sidebar_of_every_page(out):
+    # The widgets are one page that site.js shows in every page's sidebar; without JavaScript
+    # the sidebar links to the labels index and the full archive.
+    doc = out.html("/widgets.html")
+    items = [text(li) for li in doc.xpath(f"//section[{has_class('widget-labels')}]//li")]
+    assert items == ["Dasha Town (4)", "Sihui City (2)", "zhaoqing (2)"]
     for path in sitekit.site_pages(out.output):
-        doc = parse_html(path)
-        items = [text(li) for li in doc.xpath(f"//section[{has_class('widget-labels')}]//li")]
-        assert items == ["Dasha Town (4)", "Sihui City (2)", "zhaoqing (2)"], path
+        if path.name == "widgets.html":
+            continue
+        (aside,) = parse_html(path).xpath("//aside[@data-widgets]")
+        assert aside.get("data-widgets") == "/widgets.html", path
+        assert aside.xpath(".//a/@href") == ["/label/", "/archive/"], path
 
 
 def test_cjk_labels_get_their_own_pages_and_encoded_links(make_site):
@@ -332,7 +339,7 @@ def test_archive_pages_have_headings(out):
 
 
 def test_blog_archive_widget_shows_years_and_months_with_counts(out):
-    doc = out.html(URL[GAMMA])
+    doc = out.html("/widgets.html")
     (widget,) = doc.xpath(f"//section[{has_class('widget-archive')}]")
     # The summary only opens and closes a year (a link inside it would be a control in a control);
     # the year page is the first link under it.

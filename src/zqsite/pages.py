@@ -89,7 +89,7 @@ class SitePlan:
     pages: tuple[PageSpec, ...]
     feeds: tuple[FeedSpec, ...]
     files: tuple[tuple[str, bytes], ...]  # other files (vCards, sitemap.xml, robots.txt): (url, bytes)
-    languages: tuple[str, ...]  # languages that have pages (the sidebar is rendered once for each)
+    languages: tuple[str, ...]  # languages that have pages (each has its own widgets page)
 
 
 def plan_site(index: SiteIndex, standalone: Sequence[StandalonePage], config: SiteConfig,
@@ -179,12 +179,14 @@ def plan_site(index: SiteIndex, standalone: Sequence[StandalonePage], config: Si
     files.append(("/_redirects", netlify_redirects(redirects, config.base_path)))
     files.append(("/nginx-redirects.conf", nginx_map(redirects, config.base_path)))
 
+    languages = tuple(sorted({p.language for p in pages}))
+    for code in languages:
+        pages.append(_widgets_page(views, index, code, config))
     for spec in pages:
         if spec.inputs is None:
             spec.context.setdefault("meta", _meta(config, spec.language, ""))
     files.append(("/sitemap.xml", sitemap(_sitemap_entries(pages, index, views))))
     files.append(("/robots.txt", robots(views.absolute("/sitemap.xml"))))
-    languages = tuple(sorted({p.language for p in pages}))
     return SitePlan(tuple(pages), tuple(feeds), tuple(files), languages)
 
 
@@ -336,13 +338,18 @@ def _archive_tree(views: ViewMaker, index: SiteIndex, language: str, titles_ever
     return tuple(years)
 
 
-def sidebar_context(views: ViewMaker, index: SiteIndex, language: str) -> dict[str, Any]:
-    """The widgets shown on every page (Labels, Blog Archive): the same on every page of a language."""
-    return {
-        "labels": tuple(views.label_link(label.key, language, len(index.by_label[label.key]))
-                        for label in sorted(index.labels, key=lambda lb: lb.name(language).lower())),
-        "archive": _archive_tree(views, index, language, titles_everywhere=False),
-    }
+def _widgets_page(views: ViewMaker, index: SiteIndex, language: str, config: SiteConfig) -> PageSpec:
+    """The sidebar's widgets (Labels with counts, Blog Archive) of one language, as a page of
+    their own that every page of the language shows in its sidebar (static/site.js): a new post
+    changes the counts, and only this page has to be written again."""
+    words = i18n.messages(language)
+    return PageSpec(urls.widgets_url(url_prefix(language) if language != config.default_language else ""),
+                    "widgets.html", language, {
+                        "title": f"{words['labels']} · {words['blog_archive']}",
+                        "labels": tuple(views.label_link(label.key, language, len(index.by_label[label.key]))
+                                        for label in sorted(index.labels, key=lambda lb: lb.name(language).lower())),
+                        "archive": _archive_tree(views, index, language, titles_everywhere=False),
+                    }, indexable=False)
 
 
 def _feeds(posts: Sequence[Post], rss_url: str, atom_url: str, title: str, language: str, link_url: str,

@@ -26,9 +26,9 @@ from zqsite.feeds import render_feed
 from zqsite.index import SiteIndex, build_index
 from zqsite.models import SiteContent
 from zqsite.models import Post
-from zqsite.pages import FeedSpec, PageSpec, SitePlan, plan_site, sidebar_context
+from zqsite.pages import FeedSpec, PageSpec, SitePlan, plan_site
 from zqsite.reader import ReadOptions, read_site, reading_signature
-from zqsite.render import Renderer, splice_sidebar
+from zqsite.render import Renderer
 from zqsite.search import PAGEFIND_VERSION, SEARCH_ROOT, SearchUnavailable, build_search_files
 from zqsite.urls import output_path
 from zqsite.views import ViewMaker
@@ -141,7 +141,7 @@ def build_site(options: BuildOptions, progress: Callable[[int, int], None] | Non
         for spec in plan.pages:
             rel = output_path(spec.url)
             mark = fingerprints.page(spec)
-            if not _reuse(writer, previous, rel, mark, manifest, renderer.sidebar(spec.language)):
+            if not _reuse(writer, previous, rel, mark, manifest):
                 changed.append((rel, spec, mark))
         done = total - len(plan.feeds) - len(changed)
         for (rel, _spec, mark), data in zip(changed, render_pages(renderer, [c[1] for c in changed], workers)):
@@ -242,28 +242,15 @@ def _write_search_index(writer: SiteWriter, site: LoadedSite, fingerprints: "Fin
 
 
 def _reuse(writer: SiteWriter, previous: BuildCache | None, rel: str, mark: str,
-           manifest: dict[str, tuple[str, int]], sidebar: str = "") -> bool:
-    """Keeps a published file whose fingerprint is the one it was built from last time, or,
-    when only its sidebar changed, gives it the new sidebar without rendering it again."""
+           manifest: dict[str, tuple[str, int]]) -> bool:
+    """Keeps a published file whose fingerprint is the one it was built from last time."""
     if not mark or previous is None:
         return False
     last = previous.page(rel)
-    if last is None:
-        return False
-    if last[0] == mark and writer.keep_if_published(rel, last[1]):
+    if last is not None and last[0] == mark and writer.keep_if_published(rel, last[1]):
         manifest[rel] = last
         return True
-    content, _, sidebar_mark = mark.partition(":")
-    old_content, _, old_sidebar_mark = last[0].partition(":")
-    if not sidebar_mark or content != old_content or sidebar_mark == old_sidebar_mark:
-        return False
-    published = writer.published(rel)
-    data = splice_sidebar(published, sidebar) if published is not None and len(published) == last[1] else None
-    if data is None:
-        return False
-    writer.write(rel, data)
-    manifest[rel] = (mark, len(data))
-    return True
+    return False
 
 
 class Fingerprints:
@@ -277,19 +264,18 @@ class Fingerprints:
         theme.update(repr(site.config).encode() + repr(site.index.labels).encode())
         self._theme = theme.digest()
         self._renderer = renderer
-        self._by_language: dict[str, tuple[bytes, str]] = {}
+        self._by_language: dict[str, bytes] = {}
         self._posts = {post.url: post for post in site.index.all_posts}
         self._base_path = site.config.base_path
         self._post_marks: dict[str, bytes] = {}
 
-    def _language(self, language: str) -> tuple[bytes, str]:
-        """(what every page of a language shows around its content, a hash of its sidebar)."""
+    def _language(self, language: str) -> bytes:
+        """What every page of a language shows around its content."""
         found = self._by_language.get(language)
         if found is None:
             digest = hashlib.sha256(self._theme)
             digest.update(repr(self._renderer.chrome(language)).encode())
-            sidebar = hashlib.sha256(self._renderer.sidebar(language).encode()).hexdigest()
-            found = self._by_language[language] = (digest.digest(), sidebar)
+            found = self._by_language[language] = digest.digest()
         return found
 
     def _post(self, url: str) -> bytes:
@@ -300,15 +286,13 @@ class Fingerprints:
         return found
 
     def page(self, spec: PageSpec) -> str:
-        """"<content>:<sidebar>": a page whose content hash is unchanged needs at most a new sidebar."""
         if spec.inputs is None:
             return ""
-        around, sidebar = self._language(spec.language)
-        digest = hashlib.sha256(around)
+        digest = hashlib.sha256(self._language(spec.language))
         digest.update(repr((spec.url, spec.template, spec.inputs)).encode())
         for url in spec.shows:
             digest.update(self._post(url))
-        return f"{digest.hexdigest()}:{sidebar}"
+        return digest.hexdigest()
 
     def search(self, engine_version: str) -> str:
         digest = hashlib.sha256(f"{engine_version}|{self._base_path}".encode())
@@ -394,7 +378,6 @@ def check_post_links(posts: tuple[Post, ...], known_files: set[str], config: Sit
 
 def _make_renderer(options: BuildOptions, site: LoadedSite, plan: SitePlan, views: ViewMaker) -> Renderer:
     languages = tuple(sorted({site.config.default_language, *site.index.by_language}))
-    sidebars = {code: sidebar_context(views, site.index, code) for code in plan.languages}
     i18n.check_catalogues()
-    return Renderer(options.templates_dir, site.config, site.content.pages, languages, sidebars,
+    return Renderer(options.templates_dir, site.config, site.content.pages, languages,
                     has_contacts=bool(site.content.contacts))

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
 
 import jinja2
 from markupsafe import Markup
@@ -37,6 +36,7 @@ class Chrome:
     labels_href: str
     archive_href: str
     favicon_href: str
+    widgets_href: str
 
 
 def make_environment(templates_dir: Path) -> jinja2.Environment:
@@ -50,35 +50,17 @@ def make_environment(templates_dir: Path) -> jinja2.Environment:
     )
 
 
-# base.html marks the sidebar so that a page whose own content did not change can get a new
-# sidebar (label counts, the newest month's titles) without being rendered again.
-SIDEBAR_START = b"<!--zqsite:sidebar-->"
-SIDEBAR_END = b"<!--/zqsite:sidebar-->"
-
-
-def splice_sidebar(page: bytes, sidebar: str) -> bytes | None:
-    """The page with its sidebar replaced; None if the page has no marked sidebar."""
-    start = page.find(SIDEBAR_START)
-    end = page.find(SIDEBAR_END, start)
-    if start < 0 or end < 0:
-        return None
-    return page[:start + len(SIDEBAR_START)] + sidebar.encode("utf-8") + page[end:]
-
-
 class Renderer:
-    """Renders pages; the sidebar and chrome of each language are built once and reused."""
+    """Renders pages; the chrome of each language is built once and reused."""
 
     def __init__(self, templates_dir: Path, config: SiteConfig, standalone: tuple[StandalonePage, ...],
-                 languages_with_homes: tuple[str, ...], sidebars: dict[str, dict[str, Any]],
-                 has_contacts: bool = True) -> None:
+                 languages_with_homes: tuple[str, ...], has_contacts: bool = True) -> None:
         self.has_contacts = has_contacts
         self.env = make_environment(templates_dir)
         self.config = config
         self.standalone = standalone
         self.languages_with_homes = languages_with_homes
-        self.sidebar_contexts = sidebars
         self._chrome: dict[str, Chrome] = {}
-        self._sidebar_html: dict[str, Markup] = {}
         self._templates: dict[str, jinja2.Template] = {}
         self._entries: dict[tuple[str, str, bool], Markup] = {}
 
@@ -105,15 +87,8 @@ class Renderer:
                 search_href=self._href("/search/"), search_js_href=self._href("/static/search.js"),
                 contacts_href=self._href("/contacts/") if self.has_contacts else "",
                 labels_href=self._href("/label/"), archive_href=self._href("/archive/"),
-                favicon_href=self._href("/static/favicon.svg"))
-        return found
-
-    def sidebar(self, language: str) -> Markup:
-        found = self._sidebar_html.get(language)
-        if found is None:
-            context = self.sidebar_contexts.get(language) or self.sidebar_contexts[self.config.default_language]
-            html = self._template("_sidebar.html").render(t=i18n.messages(language), lang=language, **context)
-            found = self._sidebar_html[language] = Markup(html)
+                favicon_href=self._href("/static/favicon.svg"),
+                widgets_href=self._href(urls.widgets_url("" if language == default else url_prefix(language))))
         return found
 
     def _template(self, name: str) -> jinja2.Template:
@@ -143,7 +118,6 @@ class Renderer:
             t=i18n.messages(spec.language),
             lang=spec.language,
             site=self.chrome(spec.language),
-            sidebar=self.sidebar(spec.language),
             canonical=urls.absolute(self.config.base_url, spec.url),
         )
         return self._template(spec.template).render(context).encode("utf-8")

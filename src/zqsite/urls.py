@@ -69,6 +69,11 @@ def month_url(year: int, month: int, page: int = 1) -> str:
     return paginated(f"/{year:04d}/{month:02d}/", page)
 
 
+def widgets_url(language_prefix: str) -> str:
+    """The page of a language's sidebar widgets; "" is the default language."""
+    return f"/{language_prefix}/widgets.html" if language_prefix else "/widgets.html"
+
+
 def language_home_url(prefix: str, page: int = 1) -> str:
     return paginated(f"/{prefix}/", page)
 
