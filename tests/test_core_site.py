@@ -106,35 +106,55 @@ def test_blog_builds_without_warnings(blog):
 
 # --- home page and pagination ------------------------------------------------------------------
 
-def test_home_page_lists_the_two_newest_posts_newest_first(out):
-    assert entry_titles(out.html("/")) == [DELTA, GAMMA]
+def test_home_page_lists_the_newest_posts_newest_first(out):
+    # Numbered pages hold exactly posts_per_page (2) posts counted from the oldest; the home
+    # page holds the rest: 2 to 3 posts.
+    assert entry_titles(out.html("/")) == [DELTA, GAMMA, BETA]
 
 
 def test_home_pages_together_list_every_post_once_newest_first(out):
     pages = walk_listing(out, "/")
-    assert pages == [[DELTA, GAMMA], [BETA, ALPHA], [EPSILON]]
+    assert pages == [[DELTA, GAMMA, BETA], [ALPHA, EPSILON]]
 
 
-def test_home_has_exactly_three_pages(out):
-    assert out.out("/page/2/").is_file()
-    assert out.out("/page/3/").is_file()
-    assert not out.out("/page/4/").exists()
-    assert not out.out("/page/1/").exists()  # page 1 is the home page itself
+def test_home_has_exactly_two_pages(out):
+    assert out.out("/page/1/").is_file()  # the oldest posts
+    assert not out.out("/page/2/").exists()
+    assert not out.out("/page/0/").exists()
 
 
 def test_older_and_newer_links_between_home_pages(out):
-    first, second, third = out.html("/"), out.html("/page/2/"), out.html("/page/3/")
-    assert older_href(first) == "/page/2/"
+    first, oldest = out.html("/"), out.html("/page/1/")
+    assert older_href(first) == "/page/1/"
     assert newer_href(first) is None
-    assert newer_href(second) == "/"
-    assert older_href(second) == "/page/3/"
-    assert newer_href(third) == "/page/2/"
-    assert older_href(third) is None
+    assert newer_href(oldest) == "/"
+    assert older_href(oldest) is None
+
+
+def test_numbered_pages_are_named_by_the_dates_of_their_posts(out):
+    assert text(out.html("/page/1/").xpath("//title")[0]) == (
+        "Zhaoqing Test Blog – Dec 20, 2023 – May 1, 2024 | Zhaoqing Test Blog")
+    assert text(out.html("/").xpath("//title")[0]) == "Zhaoqing Test Blog"
+
+
+def test_numbered_pages_keep_their_posts_when_posts_are_added(make_site):
+    def listing(count):
+        site = make_site(posts={f"p{i:02d}.md": post(f"Post {i}", f"2024-01-{i:02d}", labels=["x"])
+                                for i in range(1, count + 1)}, config="posts_per_page: 3\n")
+        build(site)
+        return {url: entry_titles(site.html(url)) for url in ["/"] + [f"/page/{n}/" for n in range(1, 9)]
+                if site.out(url).is_file()}
+
+    seven, eight, nine = listing(7), listing(8), listing(9)
+    assert seven == {"/": ["Post 7", "Post 6", "Post 5", "Post 4"], "/page/1/": ["Post 3", "Post 2", "Post 1"]}
+    assert eight == {"/": ["Post 8", "Post 7", "Post 6", "Post 5", "Post 4"], "/page/1/": ["Post 3", "Post 2", "Post 1"]}
+    assert nine == {"/": ["Post 9", "Post 8", "Post 7"], "/page/2/": ["Post 6", "Post 5", "Post 4"],
+                    "/page/1/": ["Post 3", "Post 2", "Post 1"]}
 
 
 def test_pager_link_words(out):
-    doc = out.html("/page/2/")
-    assert text(doc.xpath(f"//a[{has_class('pager-older')}]")[0]) == "Older posts"
+    doc = out.html("/page/1/")
+    assert text(out.html("/").xpath(f"//a[{has_class('pager-older')}]")[0]) == "Older posts"
     assert text(doc.xpath(f"//a[{has_class('pager-newer')}]")[0]) == "Newer posts"
     home = doc.xpath(f"//a[{has_class('pager-home')}]")
     assert [(text(a), a.get("href")) for a in home] == [("Home", "/")]
@@ -144,15 +164,15 @@ def test_pager_link_words(out):
 
 def test_two_posts_of_one_day_share_one_date_header(out):
     doc = out.html("/")
-    assert grouped_titles(doc) == [("Monday, July 15, 2024", [DELTA, GAMMA])]
+    assert grouped_titles(doc)[0] == ("Monday, July 15, 2024", [DELTA, GAMMA])
     header = sitekit.date_headers(doc)[0]
     assert header.xpath(".//time/@datetime") == ["2024-07-15"]
 
 
 def test_posts_of_different_days_get_separate_date_headers(out):
-    assert grouped_titles(out.html("/page/2/")) == [
-        ("Monday, June 10, 2024", [BETA]), ("Wednesday, May 1, 2024", [ALPHA])]
-    assert date_header_texts(out.html("/page/3/")) == ["Wednesday, December 20, 2023"]
+    assert grouped_titles(out.html("/")) == [
+        ("Monday, July 15, 2024", [DELTA, GAMMA]), ("Monday, June 10, 2024", [BETA])]
+    assert date_header_texts(out.html("/page/1/")) == ["Wednesday, May 1, 2024", "Wednesday, December 20, 2023"]
 
 
 def test_day_of_a_post_is_taken_in_the_site_time_zone(make_site):
@@ -224,7 +244,8 @@ def test_date_only_post_has_a_midnight_datetime_with_offset(out):
 
 def test_listing_entries_link_to_their_post_pages(out):
     doc = out.html("/")
-    assert [e.xpath(f".//a[{has_class('u-url')}]/@href")[0] for e in entries(doc)] == [URL[DELTA], URL[GAMMA]]
+    assert [e.xpath(f".//a[{has_class('u-url')}]/@href")[0] for e in entries(doc)] == [
+        URL[DELTA], URL[GAMMA], URL[BETA]]
     # in a listing the post's own headings sit below the h3 title
     (delta,) = [e for e in entries(doc) if entry_title(e) == DELTA]
     assert delta.xpath(f".//*[{has_class('e-content')}]//h4/text()") == ["Delta heading"]
@@ -246,16 +267,16 @@ def test_newer_and_older_post_links(out):
 
 def test_label_page_lists_only_its_posts_newest_first_across_pages(out):
     assert walk_listing(out, "/label/dasha/") == [[DELTA, BETA], [ALPHA, EPSILON]]
-    assert out.out("/label/dasha/page/2/").is_file()
-    assert not out.out("/label/dasha/page/3/").exists()
-    assert older_href(out.html("/label/dasha/")) == "/label/dasha/page/2/"
-    assert newer_href(out.html("/label/dasha/page/2/")) == "/label/dasha/"
+    assert out.out("/label/dasha/page/1/").is_file()
+    assert not out.out("/label/dasha/page/2/").exists()
+    assert older_href(out.html("/label/dasha/")) == "/label/dasha/page/1/"
+    assert newer_href(out.html("/label/dasha/page/1/")) == "/label/dasha/"
 
 
 def test_label_with_few_posts_has_one_page(out):
     assert walk_listing(out, "/label/zhaoqing/") == [[DELTA, GAMMA]]
     assert walk_listing(out, "/label/sihui-city/") == [[GAMMA, ALPHA]]
-    assert not out.out("/label/zhaoqing/page/2/").exists()
+    assert not out.out("/label/zhaoqing/page/1/").exists()
 
 
 def test_label_page_heading_and_show_all_link(out):
@@ -265,7 +286,7 @@ def test_label_page_heading_and_show_all_link(out):
     show_all = [a for a in status.xpath(".//a") if text(a) == "Show all posts"]
     assert [a.get("href") for a in show_all] == ["/"]
     # later pages carry the same heading
-    assert "Showing posts with label Dasha Town." in text(out.html("/label/dasha/page/2/"))
+    assert "Showing posts with label Dasha Town." in text(out.html("/label/dasha/page/1/"))
 
 
 def test_labels_index_with_counts(out):
@@ -524,7 +545,7 @@ def test_standalone_page_is_published_and_linked_from_every_page(out):
 def test_standalone_page_is_not_a_post(out):
     for url in ("/feed.xml", "/atom.xml"):
         assert "About this blog" not in out.out(url).read_text(encoding="utf-8")
-    for doc_url in ("/", "/page/2/", "/page/3/", "/archive/"):
+    for doc_url in ("/", "/page/1/", "/archive/"):
         assert "About this blog" not in entry_titles(out.html(doc_url))
         assert "We write about Sihui." not in text(out.html(doc_url))
 
@@ -548,7 +569,7 @@ def image_srcs(doc, alt):
 
 def test_post_image_is_copied_and_found_from_every_page_that_shows_it(out):
     assert out.out("/images/plant.jpg").read_bytes() == PLANT_JPG
-    for url in (URL[BETA], "/page/2/", "/label/dasha/", "/2024/06/"):
+    for url in (URL[BETA], "/", "/label/dasha/", "/2024/06/"):
         srcs = image_srcs(out.html(url), "Plant at dusk")
         assert srcs, url
         for src in srcs:
@@ -673,7 +694,7 @@ def test_summary_listing_shows_the_first_paragraph_and_read_more(make_site):
 
 
 def test_full_listing_shows_the_whole_body(out):
-    doc = out.html("/page/2/")
+    doc = out.html("/")
     assert "Beta last paragraph." in text(doc)
     assert doc.xpath(f"//*[{has_class('read-more')}]") == []
 
@@ -737,18 +758,18 @@ def test_build_without_any_config_file_uses_the_defaults(make_site, monkeypatch)
     # No site.yaml beside the content, and none in the project either: every default applies.
     monkeypatch.setattr(pipeline, "default_config_path", lambda: None)
     site = make_site(config=None, posts={f"p{i:02d}.md": post(f"Post number {i}", f"2024-01-{i:02d}", labels=["x"])
-                                         for i in range(1, 13)})
+                                         for i in range(1, 26)})
     assert site.config is None
     report = build(site)
-    assert report.posts == 12
-    assert walk_listing(site, "/") == [[f"Post number {i}" for i in range(12, 2, -1)],
-                                       ["Post number 2", "Post number 1"]]  # posts_per_page: 10
+    assert report.posts == 25
+    assert walk_listing(site, "/") == [[f"Post number {i}" for i in range(25, 10, -1)],
+                                       [f"Post number {i}" for i in range(10, 0, -1)]]  # posts_per_page: 10
     doc = site.html("/")
     assert text(doc.xpath("//title")[0]) == "zqsite blog"
     feed = feedparser.parse(site.out("/feed.xml").read_bytes())
     assert not feed.bozo
-    assert feed.entries[0].link == "http://localhost:8000/2024/01/post-number-12.html"
-    assert doc.xpath("//time/@datetime")[1] == "2024-01-12T00:00:00+08:00"  # Asia/Shanghai
+    assert feed.entries[0].link == "http://localhost:8000/2024/01/post-number-25.html"
+    assert doc.xpath("//time/@datetime")[1] == "2024-01-25T00:00:00+08:00"  # Asia/Shanghai
 
 
 def test_site_without_contacts_has_no_broken_links(make_site):
@@ -882,6 +903,6 @@ def test_slug_collision_is_an_error_naming_both_files(make_site):
 
 
 def test_label_pages_link_their_own_feed_in_the_head(out):
-    doc = out.html("/label/dasha/page/2/")
+    doc = out.html("/label/dasha/page/1/")
     feeds = doc.xpath("//head/link[@rel='alternate'][@type='application/rss+xml']/@href")
     assert "/label/dasha/feed.xml" in feeds and "/feed.xml" in feeds

@@ -69,13 +69,15 @@ def test_post_url_is_bloggers_permalink_form():
 
 def test_label_url_and_its_pages():
     assert urls.label_url("dasha") == "/label/dasha/"
-    assert urls.label_url("dasha", 1) == "/label/dasha/"
+    assert urls.label_url("dasha", 0) == "/label/dasha/"
+    assert urls.label_url("dasha", 1) == "/label/dasha/page/1/"
     assert urls.label_url("dasha", 2) == "/label/dasha/page/2/"
     assert urls.label_feed_url("dasha") == "/label/dasha/feed.xml"
 
 
 @pytest.mark.parametrize("first, page, expected", [
-    ("/", 1, "/"),
+    ("/", 0, "/"),
+    ("/", 1, "/page/1/"),
     ("/", 2, "/page/2/"),
     ("/", 10, "/page/10/"),
     ("/2024/", 3, "/2024/page/3/"),
@@ -110,22 +112,33 @@ def test_paginate_no_items_gives_no_pages():
 
 
 def test_paginate_one_item():
-    assert paginate(["a"], 5) == [("a",)]
+    assert paginate(["a"], 5) == [(0, ("a",))]
 
 
-def test_paginate_exactly_one_full_page():
-    assert paginate(list("abc"), 3) == [("a", "b", "c")]
+def test_paginate_up_to_two_pages_less_one_is_one_front_page():
+    assert paginate(list("abc"), 3) == [(0, ("a", "b", "c"))]
+    assert paginate(list("abcde"), 3) == [(0, tuple("abcde"))]
 
 
-def test_paginate_one_more_than_a_page():
-    assert paginate(list("abcd"), 3) == [("a", "b", "c"), ("d",)]
+def test_paginate_numbers_full_pages_from_the_oldest():
+    assert paginate(list("abcdef"), 3) == [(0, ("a", "b", "c")), (1, ("d", "e", "f"))]
+    assert paginate(list("abcdefg"), 3) == [(0, ("a", "b", "c", "d")), (1, ("e", "f", "g"))]
 
 
 def test_paginate_keeps_order_and_every_item_once():
     items = list(range(23))
     pages = paginate(items, 5)
-    assert [len(p) for p in pages] == [5, 5, 5, 5, 3]
-    assert [i for p in pages for i in p] == items
+    assert [(n, len(p)) for n, p in pages] == [(0, 8), (3, 5), (2, 5), (1, 5)]
+    assert [i for _, p in pages for i in p] == items
+
+
+def test_paginate_a_new_item_leaves_the_numbered_pages_as_they_were():
+    for count in range(1, 40):
+        before = dict(paginate(list(range(count, 0, -1)), 4))  # newest first: the highest number
+        after = dict(paginate(list(range(count + 1, 0, -1)), 4))
+        for number, items in before.items():
+            if number:
+                assert after[number] == items, (count, number)
 
 
 # --- index.build_index ------------------------------------------------------------------------

@@ -56,6 +56,12 @@ def full_date(day: date, language: str) -> str:
 
 
 @lru_cache(maxsize=4096)
+def medium_date(moment: date, language: str) -> str:
+    """"Jul 15, 2024" / "2024年7月15日"."""
+    return format_date(moment, "medium", locale=babel_locale(language))
+
+
+@lru_cache(maxsize=4096)
 def month_name(year: int, month: int, language: str) -> str:
     """"July 2024" / "2024年7月"."""
     return format_skeleton("yMMMM", date(year, month, 1), locale=babel_locale(language))

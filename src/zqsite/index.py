@@ -102,6 +102,20 @@ def group_by_date(posts: Sequence[Post]) -> tuple[YearArchive, ...]:
     return tuple(archives)
 
 
-def paginate(items: Sequence[T], per_page: int) -> list[tuple[T, ...]]:
-    """Splits a list into pages of `per_page`; no empty pages (an empty list gives none)."""
-    return [tuple(items[i:i + per_page]) for i in range(0, len(items), per_page)]
+def paginate(items: Sequence[T], per_page: int) -> list[tuple[int, tuple[T, ...]]]:
+    """Splits a newest-first list into (page number, items): the front page (number 0) first,
+    then the numbered pages from the newest to the oldest; no empty pages.
+
+    Numbered pages count from the oldest end and hold exactly `per_page` items, so their
+    content never moves: a new post changes the front page only (and every per_page-th post
+    adds one numbered page), instead of shifting every page by one. The front page holds
+    per_page to 2 × per_page − 1 items (fewer when the list is shorter).
+    """
+    count = len(items)
+    numbered = max(count // per_page - 1, 0)
+    front = count - numbered * per_page
+    pages = [(0, tuple(items[:front]))] if count else []
+    for number in range(numbered, 0, -1):
+        start = count - number * per_page
+        pages.append((number, tuple(items[start:start + per_page])))
+    return pages

@@ -101,7 +101,7 @@ def plan_site(index: SiteIndex, standalone: Sequence[StandalonePage], config: Si
     words = i18n.messages(default)
     full = config.listing == "full"
 
-    pages += _listing(views, index.listing, urls.paginated("/", 1), default, config, full, kind="home",
+    pages += _listing(views, index.listing, "/", default, config, full, kind="home",
                       title=config.title, heading="", keep_empty=True)
     feeds += _feeds(index.listing, "/feed.xml", "/atom.xml", config.title, default, "/", config)
 
@@ -226,16 +226,21 @@ def _sitemap_entries(pages: Sequence[PageSpec], index: SiteIndex, views: ViewMak
 def _listing(views: ViewMaker, posts: Sequence[Post], first_url: str, language: str, config: SiteConfig,
              full: bool, *, kind: str, title: str, heading: str, show_all: bool = False,
              feed_url: str = "", keep_empty: bool = False) -> list[PageSpec]:
-    """The pages of one paginated list: first_url, then first_url/page/2/, …"""
-    chunks = paginate(posts, config.posts_per_page) or ([()] if keep_empty else [])
+    """The pages of one paginated list: first_url, then first_url/page/N/ … first_url/page/1/."""
+    chunks = paginate(posts, config.posts_per_page) or ([(0, ())] if keep_empty else [])
     words = i18n.messages(language)
     specs = []
-    for number, chunk in enumerate(chunks, 1):
-        newer = urls.paginated(first_url, number - 1) if number > 1 else ""
-        older = urls.paginated(first_url, number + 1) if number < len(chunks) else ""
-        page_title = title if number == 1 else f"{title} – {words['page_of'].format(page=number, pages=len(chunks))}"
+    for position, (number, chunk) in enumerate(chunks):
+        newer = urls.paginated(first_url, chunks[position - 1][0]) if position > 0 else ""
+        older = urls.paginated(first_url, chunks[position + 1][0]) if position + 1 < len(chunks) else ""
+        if number:  # a numbered page is named by the dates of its posts, which never change
+            dates = words["date_range"].format(start=i18n.medium_date(chunk[-1].date.date(), language),
+                                               end=i18n.medium_date(chunk[0].date.date(), language))
+            page_title = f"{title} – {dates}"
+        else:
+            page_title = title
 
-        def make(chunk=chunk, number=number, newer=newer, older=older, page_title=page_title) -> dict:  # noqa: ANN001
+        def make(chunk=chunk, newer=newer, older=older, page_title=page_title) -> dict:  # noqa: ANN001
             return {
                 "kind": kind,
                 "title": page_title,
@@ -245,15 +250,13 @@ def _listing(views: ViewMaker, posts: Sequence[Post], first_url: str, language: 
                 "full_posts": full,
                 "newer_href": views.href(newer) if newer else "",
                 "older_href": views.href(older) if older else "",
-                "page_number": number,
-                "page_count": len(chunks),
                 "feed_href": views.href(feed_url) if feed_url else "",
                 "meta": _meta(config, language, ""),
             }
 
         shown = tuple(p.url for p in chunk)
         specs.append(PageSpec(urls.paginated(first_url, number), "list.html", language, make=make, shows=shown,
-                              inputs=(kind, page_title, heading, show_all, full, newer, older, number, len(chunks),
+                              inputs=(kind, page_title, heading, show_all, full, newer, older,
                                       feed_url, _versions_of(chunk, views))))
     return specs
 

@@ -53,7 +53,7 @@ def page_url(slug: str) -> str:
     return f"/p/{slug}.html"
 
 
-def label_url(slug: str, page: int = 1) -> str:
+def label_url(slug: str, page: int = 0) -> str:
     return paginated(f"/label/{slug}/", page)
 
 
@@ -61,11 +61,11 @@ def label_feed_url(slug: str) -> str:
     return f"/label/{slug}/feed.xml"
 
 
-def year_url(year: int, page: int = 1) -> str:
+def year_url(year: int, page: int = 0) -> str:
     return paginated(f"/{year:04d}/", page)
 
 
-def month_url(year: int, month: int, page: int = 1) -> str:
+def month_url(year: int, month: int, page: int = 0) -> str:
     return paginated(f"/{year:04d}/{month:02d}/", page)
 
 
@@ -74,13 +74,14 @@ def widgets_url(language_prefix: str) -> str:
     return f"/{language_prefix}/widgets.html" if language_prefix else "/widgets.html"
 
 
-def language_home_url(prefix: str, page: int = 1) -> str:
+def language_home_url(prefix: str, page: int = 0) -> str:
     return paginated(f"/{prefix}/", page)
 
 
 def paginated(first_page: str, page: int) -> str:
-    """Page 1 is the folder itself; page N is <folder>page/N/."""
-    return first_page if page == 1 else f"{first_page}page/{page}/"
+    """Page 0 is the list's front page, the folder itself; page N is <folder>page/N/
+    (numbered from the oldest posts, see index.paginate)."""
+    return f"{first_page}page/{page}/" if page else first_page
 
 
 def output_path(url: str) -> str:
