@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
@@ -146,7 +147,7 @@ def test_paginate_a_new_item_leaves_the_numbered_pages_as_they_were():
 def make_post(slug: str, date: datetime, labels: tuple[str, ...] = (), language: str = "en",
               translation_of: str | None = None) -> Post:
     return Post(source_path=f"posts/{slug}.md", title=slug.replace("-", " ").title(), date=date,
-                language=language, slug=slug, url=urls.post_url(date, slug), body_html="<p>x</p>",
+                language=language, slug=slug, url=urls.post_url(date, slug), body="<p>x</p>",
                 summary_html="x", summary_text="x", labels=labels, translation_of=translation_of)
 
 
@@ -380,3 +381,18 @@ def test_writer_refuses_to_write_one_file_twice(tmp_path):
         writer.write("index.html", b"one")
         with pytest.raises(OutputError):
             writer.write("index.html", b"two")
+
+
+# --- cache records ---------------------------------------------------------------------------
+
+def test_a_post_read_back_from_its_cache_record_is_the_same_post():
+    from zqsite.cache import post_from_record, post_to_record
+    from zqsite.models import Contact
+
+    post = replace(make_post("dasha-news", at(2024, 7, 15, 21, 41), labels=("dasha",)),
+                   contacts=(Contact(id="sihui", name="Sihui bureau", tel="0758-1"),), lines=(("title", 2),),
+                   links=(("/x.html", 9),), digest="abc")
+    loaded = post_from_record(post_to_record(post), lambda: "<p>x</p>")
+    assert loaded == post
+    assert loaded.body_html == "<p>x</p>"
+    assert (loaded.lines, loaded.digest, loaded.date.tzinfo is not None) == (post.lines, "abc", True)

@@ -134,6 +134,26 @@ def test_a_corrupt_cache_is_detected_and_rebuilt(workspace, caplog):
     assert cache_file.read_bytes() != bytes(data)  # rewritten
 
 
+@pytest.mark.parametrize("damage", ["corrupt", "deleted"])
+def test_a_damaged_body_shard_is_detected_and_the_posts_read_again(workspace, caplog, damage):
+    # Bodies live in shard files loaded only when a page shows them: a damaged shard is found
+    # while rendering, and the build starts again reading every post (nothing was published).
+    site, options, tmp_path = workspace
+    shards = sorted((tmp_path / "cache" / "bodies").glob("*.bin"))
+    assert len(shards) > 5
+    for shard in shards:
+        if damage == "deleted":
+            shard.unlink()
+        else:
+            data = bytearray(shard.read_bytes())
+            data[-10] ^= 0xFF
+            shard.write_bytes(bytes(data))
+    edit(site.content / "posts/2023/p04.md", "Paragraph one of post 4.", "After the damage.")
+    assert_same_as_cold(options, tmp_path)
+    assert "reading every post again" in caplog.text
+    assert len(list((tmp_path / "cache" / "bodies").glob("*.bin"))) == len(shards)
+
+
 def test_a_foreign_cache_file_is_ignored(workspace):
     site, options, tmp_path = workspace
     (tmp_path / "cache" / "posts.bin").write_bytes(b"not a cache at all")

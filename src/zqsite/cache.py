@@ -1,6 +1,11 @@
 """The persistent build cache: read posts (front matter parsed, Markdown converted) keyed by
 their file's bytes and by everything else that shapes them, and the previous build's pages.
 
+Posts without their bodies are one file, loaded whole; the bodies are in 256 shard files by
+the hash of their post's file, loaded only when a page that shows them is rendered and
+rewritten only when one of their posts changed: an edit to one post reads and writes a
+few hundred kilobytes instead of every body of the blog.
+
 Stored with `marshal` (plain data only; nothing in it can run code) behind a header with a
 format version and a checksum of the payload: a corrupt, truncated or foreign file is
 ignored and rebuilt, never trusted.
@@ -12,18 +17,20 @@ import hashlib
 import logging
 import marshal
 import os
+import shutil
 import tempfile
 import zlib
 from dataclasses import fields
 from functools import lru_cache
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from zqsite.models import Contact, Post
 
 log = logging.getLogger(__name__)
-MAGIC = b"zqsite-cache 4\n"
+MAGIC = b"zqsite-cache 5\n"
+_BODY_FIELD = "body"
 
 
 def _dump(path: Path, data: Any) -> None:
@@ -67,6 +74,17 @@ def _load(path: Path) -> Any:
         return None
 
 
+class CacheLost(Exception):
+    """A post's body, found in the cache's index, is not in its shard (a corrupt shard file):
+    the build starts again without the cache's posts."""
+
+
+def discard_posts(folder: Path) -> None:
+    """Forgets every cached post and body (the page manifests stay)."""
+    (folder / "posts.bin").unlink(missing_ok=True)
+    shutil.rmtree(folder / "bodies", ignore_errors=True)
+
+
 @lru_cache(maxsize=1)
 def code_digest() -> str:
     """A hash of zqsite's own code: another zqsite (even an unreleased change) reads and renders
@@ -80,8 +98,11 @@ def code_digest() -> str:
 
 
 def post_to_record(post: Post) -> tuple:
+    """The post as plain values, without its body (stored apart)."""
     values = []
     for f in fields(Post):
+        if f.name == _BODY_FIELD:
+            continue
         value = getattr(post, f.name)
         if f.name == "date":
             value = value.isoformat()
@@ -91,11 +112,22 @@ def post_to_record(post: Post) -> tuple:
     return tuple(values)
 
 
-def post_from_record(record: tuple) -> Post:
-    values = dict(zip((f.name for f in fields(Post)), record))
+@lru_cache(maxsize=1)
+def _record_fields() -> tuple[str, ...]:
+    return tuple(f.name for f in fields(Post) if f.name != _BODY_FIELD)
+
+
+def post_from_record(record: tuple, body: str | Callable[[], str]) -> Post:
+    values = dict(zip(_record_fields(), record))
     values["date"] = datetime.fromisoformat(values["date"])
-    values["contacts"] = tuple(Contact(*c) for c in values["contacts"])
-    return Post(**values)
+    values["contacts"] = tuple(Contact(*c) for c in values["contacts"]) if values["contacts"] else ()
+    values["body"] = body
+    # Every build reads thousands of cached posts; a frozen dataclass's __init__ sets each
+    # field through object.__setattr__, ten times slower than filling its __dict__ (Post has
+    # no __post_init__, and the record holds every field).
+    post = object.__new__(Post)
+    post.__dict__.update(values)
+    return post
 
 
 def _manifest_name(kind: str, output: Path | None) -> str:
@@ -122,6 +154,8 @@ class BuildCache:
         self._posts: dict[str, tuple] = {}
         self._pages: dict[str, tuple[str, int]] = {}
         self._dirty = False
+        self._shards: dict[str, dict[str, str]] = {}  # loaded body shards: shard -> {file hash: body}
+        self._dirty_shards: set[str] = set()
         if folder is not None:
             stored = _load(folder / "posts.bin")
             if isinstance(stored, dict) and stored.get("signature") == signature:
@@ -130,8 +164,10 @@ class BuildCache:
             if isinstance(pages, dict):
                 self._pages = pages
 
-    # Posts: rel path -> (mtime_ns, size, sha256 of bytes, post record, problems, assets)
+    # Posts: rel path -> (mtime_ns, size, sha256 of bytes, post record, problems, assets);
+    # bodies: shard (the hash's first two digits) -> {sha256 of the post's bytes: body HTML}
     def post(self, rel: str, stat: os.stat_result, read_bytes) -> tuple | None:  # noqa: ANN001
+        """(record, problems, assets, what loads the body) of an unchanged post, or None."""
         entry = self._posts.get(rel)
         if entry is None:
             return None
@@ -141,18 +177,50 @@ class BuildCache:
                 return None
             self._posts[rel] = (stat.st_mtime_ns, stat.st_size, *entry[2:])
             self._dirty = True
-        return entry[3], entry[4], entry[5]
+        key = entry[2]
+        shard = self._shard(key[:2])
+        if shard is not None and key not in shard:
+            return None  # its body is lost (a shard was corrupt): read the post again
+        return entry[3], entry[4], entry[5], lambda: self._body(key)
+
+    def _shard(self, name: str) -> dict[str, str] | None:
+        """A loaded shard of bodies; None if not loaded yet (see _body)."""
+        return self._shards.get(name)
+
+    def _body(self, key: str) -> str:
+        name = key[:2]
+        shard = self._shards.get(name)
+        if shard is None:
+            shard = self._shards[name] = self._load_shard(name)
+        found = shard.get(key)
+        if found is None:  # a shard file is corrupt or missing
+            raise CacheLost(f"{self.folder}: the body of a cached post is missing")
+        return found
+
+    def _load_shard(self, name: str) -> dict[str, str]:
+        assert self.folder is not None
+        stored = _load(self.folder / "bodies" / f"{name}.bin")
+        if isinstance(stored, dict) and stored.get("signature") == self.signature:
+            return stored["bodies"]
+        return {}
 
     def store_post(self, rel: str, stat: os.stat_result, data: bytes, record: tuple, problems: tuple,
-                   assets: tuple) -> None:
+                   assets: tuple, body: str) -> None:
         if self.folder is None:
             return
-        self._posts[rel] = (stat.st_mtime_ns, stat.st_size, hashlib.sha256(data).hexdigest(), record, problems, assets)
+        key = hashlib.sha256(data).hexdigest()
+        self._posts[rel] = (stat.st_mtime_ns, stat.st_size, key, record, problems, assets)
+        name = key[:2]
+        if name not in self._shards:
+            self._shards[name] = self._load_shard(name)
+        self._shards[name][key] = body
+        self._dirty_shards.add(name)
         self._dirty = True
 
     def forget_others(self, kept: set[str]) -> None:
         for rel in set(self._posts) - kept:
-            del self._posts[rel]
+            key = self._posts.pop(rel)[2]
+            self._dirty_shards.add(key[:2])  # its body goes when the shard is written
             self._dirty = True
 
     # Pages: output path -> (fingerprint of what the page shows, size of the published file)
@@ -168,6 +236,14 @@ class BuildCache:
         if self.folder is None:
             return
         if self._dirty:
+            live = {entry[2] for entry in self._posts.values()}
+            for name in sorted(self._dirty_shards):
+                if name not in self._shards:
+                    self._shards[name] = self._load_shard(name)
+                bodies = {key: body for key, body in self._shards[name].items() if key in live}
+                self._shards[name] = bodies
+                _dump(self.folder / "bodies" / f"{name}.bin", {"signature": self.signature, "bodies": bodies})
+            self._dirty_shards.clear()
             _dump(self.folder / "posts.bin", {"signature": self.signature, "posts": self._posts})
             self._dirty = False
         if pages is not None and pages != self._pages:

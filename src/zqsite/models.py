@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Callable
 
 
 @dataclass(frozen=True)
@@ -53,7 +54,9 @@ class Post:
     language: str  # canonical BCP 47 code
     slug: str
     url: str  # site path, e.g. "/2024/07/slug.html" (without the base path)
-    body_html: str
+    # The converted body, or (a post read from the build cache) what loads it when a page
+    # shows it: most builds show few bodies, and 10,000 of them are over 100 MB.
+    body: str | Callable[[], str] = field(compare=False, repr=False)
     summary_html: str  # the `summary` (escaped) or the first paragraph of the body
     summary_text: str
     labels: tuple[str, ...] = ()  # label keys
@@ -66,6 +69,10 @@ class Post:
     lines: tuple[tuple[str, int], ...] = field(default=(), compare=False)  # front-matter key -> line
     # A hash of everything the post was read from: same digest, same post (set by the reader).
     digest: str = field(default="", compare=False)
+
+    @property
+    def body_html(self) -> str:
+        return self.body if isinstance(self.body, str) else self.body()
 
     def line_of(self, key: str) -> int | None:
         for name, line in self.lines:

@@ -233,14 +233,13 @@ def _listing(views: ViewMaker, posts: Sequence[Post], first_url: str, language: 
     for position, (number, chunk) in enumerate(chunks):
         newer = urls.paginated(first_url, chunks[position - 1][0]) if position > 0 else ""
         older = urls.paginated(first_url, chunks[position + 1][0]) if position + 1 < len(chunks) else ""
-        if number:  # a numbered page is named by the dates of its posts, which never change
-            dates = words["date_range"].format(start=i18n.medium_date(chunk[-1].date.date(), language),
-                                               end=i18n.medium_date(chunk[0].date.date(), language))
-            page_title = f"{title} – {dates}"
-        else:
-            page_title = title
 
-        def make(chunk=chunk, newer=newer, older=older, page_title=page_title) -> dict:  # noqa: ANN001
+        def make(chunk=chunk, number=number, newer=newer, older=older) -> dict:  # noqa: ANN001
+            page_title = title
+            if number:  # a numbered page is named by the dates of its posts, which never change
+                page_title += " – " + words["date_range"].format(
+                    start=i18n.medium_date(chunk[-1].date.date(), language),
+                    end=i18n.medium_date(chunk[0].date.date(), language))
             return {
                 "kind": kind,
                 "title": page_title,
@@ -256,7 +255,7 @@ def _listing(views: ViewMaker, posts: Sequence[Post], first_url: str, language: 
 
         shown = tuple(p.url for p in chunk)
         specs.append(PageSpec(urls.paginated(first_url, number), "list.html", language, make=make, shows=shown,
-                              inputs=(kind, page_title, heading, show_all, full, newer, older,
+                              inputs=(kind, title, number, heading, show_all, full, newer, older,
                                       feed_url, _versions_of(chunk, views))))
     return specs
 

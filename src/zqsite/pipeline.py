@@ -19,7 +19,7 @@ import jinja2
 
 from zqsite import i18n
 from zqsite import __version__
-from zqsite.cache import BuildCache, code_digest, post_to_record, read_last_build
+from zqsite.cache import BuildCache, CacheLost, code_digest, discard_posts, post_to_record, read_last_build
 from zqsite.config import CONFIG_FILE_NAME, SiteConfig, load_config
 from zqsite.errors import BuildFailed, Problem, Problems
 from zqsite.feeds import render_feed
@@ -109,6 +109,16 @@ def load_site(options: BuildOptions) -> LoadedSite:
 
 def build_site(options: BuildOptions, progress: Callable[[int, int], None] | None = None) -> BuildReport:
     """Builds the whole site and publishes it only if every phase succeeded."""
+    try:
+        return _build(options, progress)
+    except CacheLost as exc:  # nothing was published: build again, reading every post
+        log.warning("%s; reading every post again", exc)
+        assert options.cache_folder is not None
+        discard_posts(options.cache_folder)
+        return _build(options, progress)
+
+
+def _build(options: BuildOptions, progress: Callable[[int, int], None] | None) -> BuildReport:
     started = time.perf_counter()
     protected = [options.content_dir, options.templates_dir, options.static_dir, PROJECT_ROOT]
     output = check_output_dir(options.output_dir, protected)  # before any work, and before the cache is written

@@ -105,8 +105,8 @@ def _read_posts(content_dir: Path, context: _Context, cache: BuildCache, workers
         path = Path(name)
         hit = cache.post(rel, stat, path.read_bytes)
         if hit is not None and _still_valid(hit, path, context):
-            record, file_problems, assets = hit
-            found[number] = post_from_record(record)
+            record, file_problems, assets, body = hit
+            found[number] = post_from_record(record, body)
             context.problems.items.extend(Problem(*p) for p in file_problems)
             for url, source in assets:
                 context.assets.setdefault(url, Asset(url, source))
@@ -134,11 +134,12 @@ def _read_posts(content_dir: Path, context: _Context, cache: BuildCache, workers
         for url, source in body.assets:
             context.assets.setdefault(url, Asset(url, source))
         post = _make_post(draft, body)
-        post = replace(post, digest=hashlib.sha256(repr(post_to_record(post)).encode()).hexdigest())
+        digest = hashlib.sha256(repr(post_to_record(post)).encode() + body.html.encode()).hexdigest()
+        post = replace(post, digest=digest)
         found[number] = post
         cache.store_post(post.source_path, stat, data, post_to_record(post),
                          tuple((p.path, p.line, p.message, p.is_error) for p in file_problems.items),
-                         body.assets)
+                         body.assets, body.html)
     cache.forget_others({rel for rel, _path in files})
     return [post for post in found if post is not None]
 
@@ -154,7 +155,7 @@ def _markdown_files(content_dir: Path, folder: str) -> list[tuple[str, str]]:
 
 def _still_valid(hit: tuple, path: Path, context: _Context) -> bool:
     """A cached post holds while its images are still there and its missing images still missing."""
-    _record, file_problems, assets = hit
+    _record, file_problems, assets, _body = hit
     if not all(os.path.isfile(source) for _url, source in assets):
         return False
     for _path, _line, message, _is_error in file_problems:
@@ -231,7 +232,7 @@ def _make_post(draft: _Draft, body: "BodyResult") -> Post:
     url = draft.blogger_path or (urls.post_url(draft.date, slug) if slug else "")
     return Post(
         source_path=draft.doc.path, title=draft.title, date=draft.date, language=draft.language,
-        slug=slug or "", url=url, body_html=body.html, summary_html=summary_html,
+        slug=slug or "", url=url, body=body.html, summary_html=summary_html,
         summary_text=strip_tags(summary_html), labels=draft.labels, contacts=draft.contacts,
         source=draft.source or "", draft=draft.draft, translation_of=draft.translation_of, images=body.images,
         links=body.links, lines=tuple((key, line) for key, (line, _v) in draft.doc.front_matter.entries.items()),
@@ -461,7 +462,7 @@ def _finish_posts(posts: list[Post], config: SiteConfig, problems: Problems) -> 
                            "cannot make a URL from this title (no letters or digits): add a 'slug'")
             continue
         url = post.url or urls.post_url(post.date, slug)
-        finished.append(replace(post, slug=slug, url=url))
+        finished.append(post if (slug, url) == (post.slug, post.url) else replace(post, slug=slug, url=url))
     _check_unique_urls([(p.url, p.source_path) for p in finished], problems)
     seen: dict[tuple[str, str], str] = {}
     for post in finished:

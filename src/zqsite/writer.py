@@ -84,7 +84,8 @@ class SiteWriter:
         self._done: set[str] = set()  # every file of the new site so far
         self._kept: list[str] = []  # unchanged files not yet linked into staging
         self._staged = False
-        self._dirs: set[Path] = set()
+        self._staging_prefix = str(self.staging) + os.sep
+        self._dirs: set[str] = set()
         self._counts = {"written": 0, "unchanged": 0}
         self.stats: WriteStats | None = None
 
@@ -113,16 +114,15 @@ class SiteWriter:
         self._done.add(rel)
         return rel
 
-    def _target(self, rel: str) -> Path:
-        target = self.staging / rel
-        parent = target.parent
-        if parent not in self._dirs:
-            parent.mkdir(parents=True, exist_ok=True)
-            self._dirs.add(parent)
-        return target
+    def _target(self, rel: str) -> str:
+        folder, _, _name = rel.rpartition("/")
+        if folder not in self._dirs:
+            os.makedirs(self._staging_prefix + folder, exist_ok=True)
+            self._dirs.add(folder)
+        return self._staging_prefix + rel
 
     def _link(self, rel: str) -> None:
-        old, target = self.output / rel, self._target(rel)
+        old, target = self._output_prefix + rel, self._target(rel)
         try:
             os.link(old, target)
         except OSError:  # no hard links here: copying keeps the bytes and the mtime
@@ -131,7 +131,7 @@ class SiteWriter:
     def _stage(self) -> None:
         """Makes the staging folder, with every unchanged file so far linked into it."""
         self.staging.mkdir(parents=True)
-        self._dirs.add(self.staging)
+        self._dirs.add("")
         old_marker = self.output / MARKER
         if old_marker.is_file() and old_marker.read_bytes() == MARKER_TEXT:
             os.link(old_marker, self.staging / MARKER)
@@ -153,7 +153,7 @@ class SiteWriter:
         """Puts a file into the new site; True if its bytes differ from the published ones."""
         rel = self._claim(rel)
         if self._published_size(rel) == len(data):
-            with open(self.output / rel, "rb") as handle:
+            with open(self._output_prefix + rel, "rb") as handle:
                 if handle.read() == data:
                     self._keep(rel)
                     return False
