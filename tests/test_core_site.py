@@ -118,21 +118,21 @@ def test_home_pages_together_list_every_post_once_newest_first(out):
 
 
 def test_home_has_exactly_two_pages(out):
-    assert out.out("/page/1/").is_file()  # the oldest posts
-    assert not out.out("/page/2/").exists()
-    assert not out.out("/page/0/").exists()
+    assert out.out("/page/1.html").is_file()  # the oldest posts
+    assert not out.out("/page/2.html").exists()
+    assert not out.out("/page/0.html").exists()
 
 
 def test_older_and_newer_links_between_home_pages(out):
-    first, oldest = out.html("/"), out.html("/page/1/")
-    assert older_href(first) == "/page/1/"
+    first, oldest = out.html("/"), out.html("/page/1.html")
+    assert older_href(first) == "/page/1.html"
     assert newer_href(first) is None
     assert newer_href(oldest) == "/"
     assert older_href(oldest) is None
 
 
 def test_numbered_pages_are_named_by_the_dates_of_their_posts(out):
-    assert text(out.html("/page/1/").xpath("//title")[0]) == (
+    assert text(out.html("/page/1.html").xpath("//title")[0]) == (
         "Zhaoqing Test Blog – Dec 20, 2023 – May 1, 2024 | Zhaoqing Test Blog")
     assert text(out.html("/").xpath("//title")[0]) == "Zhaoqing Test Blog"
 
@@ -142,18 +142,18 @@ def test_numbered_pages_keep_their_posts_when_posts_are_added(make_site):
         site = make_site(posts={f"p{i:02d}.md": post(f"Post {i}", f"2024-01-{i:02d}", labels=["x"])
                                 for i in range(1, count + 1)}, config="posts_per_page: 3\n")
         build(site)
-        return {url: entry_titles(site.html(url)) for url in ["/"] + [f"/page/{n}/" for n in range(1, 9)]
+        return {url: entry_titles(site.html(url)) for url in ["/"] + [f"/page/{n}.html" for n in range(1, 9)]
                 if site.out(url).is_file()}
 
     seven, eight, nine = listing(7), listing(8), listing(9)
-    assert seven == {"/": ["Post 7", "Post 6", "Post 5", "Post 4"], "/page/1/": ["Post 3", "Post 2", "Post 1"]}
-    assert eight == {"/": ["Post 8", "Post 7", "Post 6", "Post 5", "Post 4"], "/page/1/": ["Post 3", "Post 2", "Post 1"]}
-    assert nine == {"/": ["Post 9", "Post 8", "Post 7"], "/page/2/": ["Post 6", "Post 5", "Post 4"],
-                    "/page/1/": ["Post 3", "Post 2", "Post 1"]}
+    assert seven == {"/": ["Post 7", "Post 6", "Post 5", "Post 4"], "/page/1.html": ["Post 3", "Post 2", "Post 1"]}
+    assert eight == {"/": ["Post 8", "Post 7", "Post 6", "Post 5", "Post 4"], "/page/1.html": ["Post 3", "Post 2", "Post 1"]}
+    assert nine == {"/": ["Post 9", "Post 8", "Post 7"], "/page/2.html": ["Post 6", "Post 5", "Post 4"],
+                    "/page/1.html": ["Post 3", "Post 2", "Post 1"]}
 
 
 def test_pager_link_words(out):
-    doc = out.html("/page/1/")
+    doc = out.html("/page/1.html")
     assert text(out.html("/").xpath(f"//a[{has_class('pager-older')}]")[0]) == "Older posts"
     assert text(doc.xpath(f"//a[{has_class('pager-newer')}]")[0]) == "Newer posts"
     home = doc.xpath(f"//a[{has_class('pager-home')}]")
@@ -172,7 +172,7 @@ def test_two_posts_of_one_day_share_one_date_header(out):
 def test_posts_of_different_days_get_separate_date_headers(out):
     assert grouped_titles(out.html("/")) == [
         ("Monday, July 15, 2024", [DELTA, GAMMA]), ("Monday, June 10, 2024", [BETA])]
-    assert date_header_texts(out.html("/page/1/")) == ["Wednesday, May 1, 2024", "Wednesday, December 20, 2023"]
+    assert date_header_texts(out.html("/page/1.html")) == ["Wednesday, May 1, 2024", "Wednesday, December 20, 2023"]
 
 
 def test_day_of_a_post_is_taken_in_the_site_time_zone(make_site):
@@ -267,16 +267,16 @@ def test_newer_and_older_post_links(out):
 
 def test_label_page_lists_only_its_posts_newest_first_across_pages(out):
     assert walk_listing(out, "/label/dasha/") == [[DELTA, BETA], [ALPHA, EPSILON]]
-    assert out.out("/label/dasha/page/1/").is_file()
-    assert not out.out("/label/dasha/page/2/").exists()
-    assert older_href(out.html("/label/dasha/")) == "/label/dasha/page/1/"
-    assert newer_href(out.html("/label/dasha/page/1/")) == "/label/dasha/"
+    assert out.out("/label/dasha/page/1.html").is_file()
+    assert not out.out("/label/dasha/page/2.html").exists()
+    assert older_href(out.html("/label/dasha/")) == "/label/dasha/page/1.html"
+    assert newer_href(out.html("/label/dasha/page/1.html")) == "/label/dasha/"
 
 
 def test_label_with_few_posts_has_one_page(out):
     assert walk_listing(out, "/label/zhaoqing/") == [[DELTA, GAMMA]]
     assert walk_listing(out, "/label/sihui-city/") == [[GAMMA, ALPHA]]
-    assert not out.out("/label/zhaoqing/page/1/").exists()
+    assert not out.out("/label/zhaoqing/page/1.html").exists()
 
 
 def test_label_page_heading_and_show_all_link(out):
@@ -286,7 +286,7 @@ def test_label_page_heading_and_show_all_link(out):
     show_all = [a for a in status.xpath(".//a") if text(a) == "Show all posts"]
     assert [a.get("href") for a in show_all] == ["/"]
     # later pages carry the same heading
-    assert "Showing posts with label Dasha Town." in text(out.html("/label/dasha/page/1/"))
+    assert "Showing posts with label Dasha Town." in text(out.html("/label/dasha/page/1.html"))
 
 
 def test_labels_index_with_counts(out):
@@ -336,7 +336,7 @@ def test_site_without_posts_has_one_empty_home_page_and_empty_feeds(make_site):
     assert entries(doc) == []
     assert "No posts yet." in text(doc)
     assert older_href(doc) is None
-    assert not site.out("/page/2/").exists()
+    assert not site.out("/page/2.html").exists()
     for url in ("/feed.xml", "/atom.xml"):
         feed = parse_feed(site.out(url))
         assert feed.entries == []
@@ -545,7 +545,7 @@ def test_standalone_page_is_published_and_linked_from_every_page(out):
 def test_standalone_page_is_not_a_post(out):
     for url in ("/feed.xml", "/atom.xml"):
         assert "About this blog" not in out.out(url).read_text(encoding="utf-8")
-    for doc_url in ("/", "/page/1/", "/archive/"):
+    for doc_url in ("/", "/page/1.html", "/archive/"):
         assert "About this blog" not in entry_titles(out.html(doc_url))
         assert "We write about Sihui." not in text(out.html(doc_url))
 
@@ -903,6 +903,6 @@ def test_slug_collision_is_an_error_naming_both_files(make_site):
 
 
 def test_label_pages_link_their_own_feed_in_the_head(out):
-    doc = out.html("/label/dasha/page/1/")
+    doc = out.html("/label/dasha/page/1.html")
     feeds = doc.xpath("//head/link[@rel='alternate'][@type='application/rss+xml']/@href")
     assert "/label/dasha/feed.xml" in feeds and "/feed.xml" in feeds

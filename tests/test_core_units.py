@@ -71,18 +71,18 @@ def test_post_url_is_bloggers_permalink_form():
 def test_label_url_and_its_pages():
     assert urls.label_url("dasha") == "/label/dasha/"
     assert urls.label_url("dasha", 0) == "/label/dasha/"
-    assert urls.label_url("dasha", 1) == "/label/dasha/page/1/"
-    assert urls.label_url("dasha", 2) == "/label/dasha/page/2/"
+    assert urls.label_url("dasha", 1) == "/label/dasha/page/1.html"
+    assert urls.label_url("dasha", 2) == "/label/dasha/page/2.html"
     assert urls.label_feed_url("dasha") == "/label/dasha/feed.xml"
 
 
 @pytest.mark.parametrize("first, page, expected", [
     ("/", 0, "/"),
-    ("/", 1, "/page/1/"),
-    ("/", 2, "/page/2/"),
-    ("/", 10, "/page/10/"),
-    ("/2024/", 3, "/2024/page/3/"),
-    ("/ja/", 2, "/ja/page/2/"),
+    ("/", 1, "/page/1.html"),
+    ("/", 2, "/page/2.html"),
+    ("/", 10, "/page/10.html"),
+    ("/2024/", 3, "/2024/page/3.html"),
+    ("/ja/", 2, "/ja/page/2.html"),
 ])
 def test_paginated(first, page, expected):
     assert urls.paginated(first, page) == expected

@@ -226,7 +226,7 @@ def _sitemap_entries(pages: Sequence[PageSpec], index: SiteIndex, views: ViewMak
 def _listing(views: ViewMaker, posts: Sequence[Post], first_url: str, language: str, config: SiteConfig,
              full: bool, *, kind: str, title: str, heading: str, show_all: bool = False,
              feed_url: str = "", keep_empty: bool = False) -> list[PageSpec]:
-    """The pages of one paginated list: first_url, then first_url/page/N/ … first_url/page/1/."""
+    """The pages of one paginated list: first_url, then first_url/page/N.html … first_url/page/1.html."""
     chunks = paginate(posts, config.posts_per_page) or ([(0, ())] if keep_empty else [])
     words = i18n.messages(language)
     specs = []

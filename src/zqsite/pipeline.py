@@ -176,10 +176,11 @@ def _build(options: BuildOptions, progress: Callable[[int, int], None] | None) -
         for asset in site.content.assets:
             writer.copy(asset.url.lstrip("/"), Path(asset.source))
         stats = writer.commit()
+        published = writer.files()
     cache.save(manifest)
     due = site.content.next_due.isoformat() if site.content.next_due else ""
     cache.save_last_build({
-        "snapshot": snapshot, "output": _listing_digest(output), "due": due,
+        "snapshot": snapshot, "output": _digest_of_listing(published), "due": due,
         "posts": len(site.index.all_posts), "pages": len(plan.pages),
         "warnings": [(w.path, w.line, w.message) for w in warnings]})
     if progress:
@@ -210,8 +211,12 @@ def input_snapshot(options: BuildOptions) -> str:
     return digest.hexdigest()
 
 
+def _digest_of_listing(files: set[str]) -> str:
+    return hashlib.sha256("\n".join(sorted(files)).encode()).hexdigest()
+
+
 def _listing_digest(output: Path) -> str:
-    return hashlib.sha256("\n".join(sorted(list_files(output))).encode()).hexdigest() if output.is_dir() else ""
+    return _digest_of_listing(list_files(output)) if output.is_dir() else ""
 
 
 def _unchanged_build(options: BuildOptions, output: Path, snapshot: str, started: float) -> BuildReport | None:

@@ -79,9 +79,10 @@ def language_home_url(prefix: str, page: int = 0) -> str:
 
 
 def paginated(first_page: str, page: int) -> str:
-    """Page 0 is the list's front page, the folder itself; page N is <folder>page/N/
-    (numbered from the oldest posts, see index.paginate)."""
-    return f"{first_page}page/{page}/" if page else first_page
+    """Page 0 is the list's front page, the folder itself; page N is <folder>page/N.html
+    (numbered from the oldest posts, see index.paginate). A file, not a folder of its own:
+    thousands of folders would make every build's staging tree slower to make."""
+    return f"{first_page}page/{page}.html" if page else first_page
 
 
 def output_path(url: str) -> str:

@@ -190,6 +190,10 @@ class SiteWriter:
             self._keep(self._claim(rel))
         return len(kept)
 
+    def files(self) -> set[str]:
+        """The files of the new site (as list_files gives them once it is published)."""
+        return set(self._done)
+
     def commit(self) -> WriteStats:
         """Publishes the staging folder in one step and removes the old site."""
         deleted = len(self._old_files - self._done)
