@@ -29,7 +29,7 @@ class PageSpec:
     `inputs` and `shows` (the URLs of the posts whose content the page shows) describe
     everything particular to the page: the build compares their fingerprint with the last
     build's and renders only pages that changed. The context itself is built only when the
-    page is rendered. `inputs=None`: always rendered (small pages).
+    page is rendered. `inputs=None`: a page given its context at once, which is its input.
     """
 
     __slots__ = ("url", "template", "language", "inputs", "shows", "indexable", "_make", "_context")
@@ -262,7 +262,7 @@ def _listing(views: ViewMaker, posts: Sequence[Post], first_url: str, language: 
 
 def _versions_of(posts: Sequence[Post], views: ViewMaker) -> tuple:
     """The translation links each post shows: part of what a page shows besides the posts themselves."""
-    return tuple(tuple(v.url for v in views.versions.get(p.url, ())) for p in posts)
+    return tuple(views.version_urls(p.url) for p in posts)
 
 
 def _group_by_day(views: ViewMaker, posts: Sequence[Post], language: str) -> tuple[DayGroup, ...]:

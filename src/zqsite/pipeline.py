@@ -8,6 +8,8 @@ import multiprocessing
 import os
 import time
 import traceback
+from collections import deque
+from itertools import islice
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
@@ -301,9 +303,13 @@ class Fingerprints:
         return found
 
     def page(self, spec: PageSpec) -> str:
-        if spec.inputs is None:
-            return ""
         digest = hashlib.sha256(self._language(spec.language))
+        if spec.inputs is None:  # a page whose values are at hand (small, or few): they are its inputs
+            described = repr(spec.context)
+            if " at 0x" in described:  # an object without a repr of its values: render it every time
+                return ""
+            digest.update(repr((spec.url, spec.template)).encode() + described.encode())
+            return digest.hexdigest()
         digest.update(repr((spec.url, spec.template, spec.inputs)).encode())
         for url in spec.shows:
             digest.update(self._post(url))
@@ -345,9 +351,15 @@ def render_pages(renderer: Renderer, specs: list[PageSpec], workers: int) -> Ite
         return
     _RENDER_JOB = (renderer, specs)
     chunk = 100
+    starts = iter(range(0, len(specs), chunk))
     try:
         with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-            for pages in pool.map(_render_chunk, range(0, len(specs), chunk), [chunk] * len(range(0, len(specs), chunk))):
+            # A few chunks in flight, not all: rendered pages wait in memory until written.
+            pending = deque(pool.submit(_render_chunk, start, chunk) for start in islice(starts, 2 * workers))
+            while pending:
+                pages = pending.popleft().result()
+                for start in islice(starts, 1):
+                    pending.append(pool.submit(_render_chunk, start, chunk))
                 yield from pages
     finally:
         _RENDER_JOB = None
@@ -395,4 +407,5 @@ def _make_renderer(options: BuildOptions, site: LoadedSite, plan: SitePlan, view
     languages = tuple(sorted({site.config.default_language, *site.index.by_language}))
     i18n.check_catalogues()
     return Renderer(options.templates_dir, site.config, site.content.pages, languages,
-                    has_contacts=bool(site.content.contacts))
+                    has_contacts=bool(site.content.contacts),
+                    bytecode_dir=options.cache_folder / "templates" if options.cache_folder else None)

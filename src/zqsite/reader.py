@@ -102,9 +102,8 @@ def _read_posts(content_dir: Path, context: _Context, cache: BuildCache, workers
     drafts: list[tuple[int, _Draft, Problems, os.stat_result, bytes]] = []
     for number, (rel, name) in enumerate(files):
         stat = os.stat(name)
-        path = Path(name)
-        hit = cache.post(rel, stat, path.read_bytes)
-        if hit is not None and _still_valid(hit, path, context):
+        hit = cache.post(rel, stat, lambda name=name: _read_bytes(name))  # no Path per file: slow
+        if hit is not None and _still_valid(hit, name, context):
             record, file_problems, assets, body = hit
             found[number] = post_from_record(record, body)
             context.problems.items.extend(Problem(*p) for p in file_problems)
@@ -112,6 +111,7 @@ def _read_posts(content_dir: Path, context: _Context, cache: BuildCache, workers
                 context.assets.setdefault(url, Asset(url, source))
             continue
         file_problems = Problems()
+        path = Path(name)
         data = path.read_bytes()
         draft = _read_post(path, data, replace(context, problems=file_problems))
         context.problems.extend(file_problems)
@@ -153,7 +153,12 @@ def _markdown_files(content_dir: Path, folder: str) -> list[tuple[str, str]]:
     return sorted(found)
 
 
-def _still_valid(hit: tuple, path: Path, context: _Context) -> bool:
+def _read_bytes(name: str) -> bytes:
+    with open(name, "rb") as handle:
+        return handle.read()
+
+
+def _still_valid(hit: tuple, name: str, context: _Context) -> bool:
     """A cached post holds while its images are still there and its missing images still missing."""
     _record, file_problems, assets, _body = hit
     if not all(os.path.isfile(source) for _url, source in assets):
@@ -161,7 +166,7 @@ def _still_valid(hit: tuple, path: Path, context: _Context) -> bool:
     for _path, _line, message, _is_error in file_problems:
         if message.startswith("image '"):
             src = message.split("'")[1]
-            if resolve_image(src, path, context.content_dir) is not None:
+            if resolve_image(src, Path(name), context.content_dir) is not None:
                 return False
     return True
 

@@ -39,9 +39,13 @@ class Chrome:
     widgets_href: str
 
 
-def make_environment(templates_dir: Path) -> jinja2.Environment:
+def make_environment(templates_dir: Path, bytecode_dir: Path | None = None) -> jinja2.Environment:
+    """Compiled templates are kept in `bytecode_dir` (Jinja checks each against its source)."""
+    if bytecode_dir is not None:
+        bytecode_dir.mkdir(parents=True, exist_ok=True)
     return jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(templates_dir)),
+        bytecode_cache=jinja2.FileSystemBytecodeCache(str(bytecode_dir)) if bytecode_dir else None,
         autoescape=True,  # every title, label and contact field is escaped, in attributes too
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -54,9 +58,10 @@ class Renderer:
     """Renders pages; the chrome of each language is built once and reused."""
 
     def __init__(self, templates_dir: Path, config: SiteConfig, standalone: tuple[StandalonePage, ...],
-                 languages_with_homes: tuple[str, ...], has_contacts: bool = True) -> None:
+                 languages_with_homes: tuple[str, ...], has_contacts: bool = True,
+                 bytecode_dir: Path | None = None) -> None:
         self.has_contacts = has_contacts
-        self.env = make_environment(templates_dir)
+        self.env = make_environment(templates_dir, bytecode_dir)
         self.config = config
         self.standalone = standalone
         self.languages_with_homes = languages_with_homes

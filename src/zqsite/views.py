@@ -82,6 +82,14 @@ class ViewMaker:
         self.versions = versions
         self._entries: dict[tuple[str, str], Entry] = {}
         self._cards: dict[tuple[str, str], ContactCard] = {}
+        self._version_urls: dict[str, tuple[str, ...]] = {}
+
+    def version_urls(self, url: str) -> tuple[str, ...]:
+        """The URLs of every language version of a post (a post is on several listing pages)."""
+        found = self._version_urls.get(url)
+        if found is None:
+            found = self._version_urls[url] = tuple(v.url for v in self.versions.get(url, ()))
+        return found
 
     def href(self, url: str) -> str:
         return urls.href(self.config.base_path, url)
