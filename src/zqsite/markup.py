@@ -22,6 +22,7 @@ MARKDOWN_EXTENSIONS = ("extra", "sane_lists")
 
 # CJK ideographs, kana, CJK punctuation and full-width forms.
 _CJK_CHAR = "\u3000-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef"
+_ANY_CJK = re.compile(f"[{_CJK_CHAR}]")
 _ENDS_CJK = re.compile(f"[{_CJK_CHAR}]$")
 _STARTS_CJK = re.compile(f"^[{_CJK_CHAR}]")
 _FENCE = re.compile(r"^\s*(```|~~~)")
@@ -35,6 +36,8 @@ class _JoinCjkLines(Preprocessor):
     """
 
     def run(self, lines: list[str]) -> list[str]:
+        if not any(_ANY_CJK.search(line) for line in lines):
+            return lines  # most posts: no line to join, and one search per line is cheaper
         out: list[str] = []
         in_fence = False
         for line in lines:
@@ -162,7 +165,8 @@ class MarkdownConverter:
             html,
             tags=tags,
             attributes=_ALLOWED_ATTRIBUTES,
-            attribute_filter=self._filter_attribute,
+            # a Python call per attribute: only when some iframes are allowed
+            attribute_filter=self._filter_attribute if self.iframe_hosts else None,
             url_schemes={"http", "https", "mailto", "tel"},
             link_rel=None,
             filter_style_properties={"text-align"},

@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
+import ctypes
+import gc
 import hashlib
 import logging
 import multiprocessing
 import os
 import time
 import traceback
-from collections import deque
 from itertools import islice
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from typing import Callable, Iterator
 from urllib.parse import unquote, urljoin, urlsplit
 
@@ -106,7 +107,19 @@ def load_site(options: BuildOptions) -> LoadedSite:
     if problems.errors or (options.strict and problems.warnings):
         raise BuildFailed(problems, "warnings are errors with --strict" if not problems.errors else "build failed")
     index = build_index(content.posts, content.labels, config.default_language)
+    _return_free_memory()
     return LoadedSite(config, content, index, cache, problems)
+
+
+def _return_free_memory() -> None:
+    """Gives what reading freed (file bytes, parsed documents, conversion results: about half
+    of what it used) back to the system, instead of keeping it in the process where every
+    forked render worker would map it too. glibc only; elsewhere nothing happens."""
+    gc.collect()
+    try:
+        ctypes.CDLL(None).malloc_trim(0)
+    except (OSError, AttributeError):
+        pass
 
 
 def build_site(options: BuildOptions, progress: Callable[[int, int], None] | None = None) -> BuildReport:
@@ -156,7 +169,8 @@ def _build(options: BuildOptions, progress: Callable[[int, int], None] | None) -
             if not _reuse(writer, previous, rel, mark, manifest):
                 changed.append((rel, spec, mark))
         done = total - len(plan.feeds) - len(changed)
-        for (rel, _spec, mark), data in zip(changed, render_pages(renderer, [c[1] for c in changed], workers)):
+        for position, data in render_pages(renderer, [c[1] for c in changed], workers):
+            rel, _spec, mark = changed[position]
             writer.write(rel, data)
             if mark:
                 manifest[rel] = (mark, len(data))
@@ -339,36 +353,55 @@ def _static_files(static_dir: Path) -> list[tuple[str, Path]]:
 
 # Below this many pages a second process costs more than it saves.
 PARALLEL_RENDER_THRESHOLD = 400
+RENDER_CHUNK = 100
 _RENDER_JOB: tuple[Renderer, list[PageSpec]] | None = None  # what forked render workers inherit
 
 
-def render_pages(renderer: Renderer, specs: list[PageSpec], workers: int) -> Iterator[bytes]:
-    """The HTML of each page, in order; many pages are rendered by forked worker processes."""
+def render_pages(renderer: Renderer, specs: list[PageSpec], workers: int) -> Iterator[tuple[int, bytes]]:
+    """(position in specs, HTML) of every page, in no particular order; many pages are
+    rendered by forked worker processes.
+
+    Post pages and the other pages go to separate workers: a listing page shows posts whose
+    HTML the worker renders once and keeps, and one worker keeping them all costs a fraction
+    of the memory of every worker keeping most of them. (Both kinds take about as long.)
+    """
     global _RENDER_JOB
     if workers < 2 or len(specs) < PARALLEL_RENDER_THRESHOLD:
-        for spec in specs:
-            yield _render(renderer, spec)
+        for position, spec in enumerate(specs):
+            yield position, _render(renderer, spec)
         return
     _RENDER_JOB = (renderer, specs)
-    chunk = 100
-    starts = iter(range(0, len(specs), chunk))
+    posts = [i for i, spec in enumerate(specs) if spec.template == "post.html"]
+    others = [i for i, spec in enumerate(specs) if spec.template != "post.html"]
+    groups = [group for group in (posts, others) if group]
+    gc.freeze()  # a worker's garbage collector would touch, and so copy, every object it inherits
+    context = multiprocessing.get_context("fork")
+    pools = [ProcessPoolExecutor(max(1, workers // len(groups)), mp_context=context) for _ in groups]
     try:
-        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-            # A few chunks in flight, not all: rendered pages wait in memory until written.
-            pending = deque(pool.submit(_render_chunk, start, chunk) for start in islice(starts, 2 * workers))
-            while pending:
-                pages = pending.popleft().result()
-                for start in islice(starts, 1):
-                    pending.append(pool.submit(_render_chunk, start, chunk))
-                yield from pages
+        chunks = [iter([group[i:i + RENDER_CHUNK] for i in range(0, len(group), RENDER_CHUNK)]) for group in groups]
+        # A few chunks in flight per pool, not all: rendered pages wait in memory until written.
+        pending = {}
+        for number, pool in enumerate(pools):
+            for chunk in islice(chunks[number], 2):
+                pending[pool.submit(_render_chunk, chunk)] = number
+        while pending:
+            done, _ = wait(pending, return_when=FIRST_COMPLETED)
+            for future in done:
+                number = pending.pop(future)
+                for chunk in islice(chunks[number], 1):
+                    pending[pools[number].submit(_render_chunk, chunk)] = number
+                yield from future.result()
     finally:
+        for pool in pools:
+            pool.shutdown(wait=True, cancel_futures=True)
         _RENDER_JOB = None
+        gc.unfreeze()
 
 
-def _render_chunk(start: int, count: int) -> list[bytes]:
+def _render_chunk(positions: list[int]) -> list[tuple[int, bytes]]:
     assert _RENDER_JOB is not None
     renderer, specs = _RENDER_JOB
-    return [_render(renderer, spec) for spec in specs[start:start + count]]
+    return [(position, _render(renderer, specs[position])) for position in positions]
 
 
 def _render(renderer: Renderer, spec: PageSpec) -> bytes:

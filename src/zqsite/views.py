@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from markupsafe import Markup
 
@@ -57,12 +57,23 @@ class Entry:
     day_key: str  # YYYY-MM-DD in the site's time zone: posts of one day share a date header
     time_text: str
     labels: tuple[Link, ...]
-    body_html: Markup  # headings as written (h2 under the page's h1)
-    listing_body_html: Markup  # headings two levels down, under the listing's date header and post title
     summary_html: Markup
     source: str
     translations: tuple[Link, ...]
     contacts: tuple[ContactCard, ...]
+    # The body is read from the post when a template shows it, not kept here: entries are kept
+    # for every post, and copies of 10,000 bodies would be hundreds of megabytes.
+    post: Post = field(compare=False)
+
+    @property
+    def body_html(self) -> Markup:
+        """Headings as written (h2 under the page's h1)."""
+        return Markup(self.post.body_html)
+
+    @property
+    def listing_body_html(self) -> Markup:
+        """Headings two levels down, under the listing's date header and post title."""
+        return Markup(demote_headings(self.post.body_html))
 
 
 _HEADING_TAG = re.compile(r"<(/?)h([1-6])\b")
@@ -126,12 +137,11 @@ class ViewMaker:
             day_key=post.date.date().isoformat(),
             time_text=i18n.time_of_day(post.date, ui) if has_time else "",
             labels=tuple(self.label_link(key, ui) for key in post.labels if key in self.labels),
-            body_html=Markup(post.body_html),
-            listing_body_html=Markup(demote_headings(post.body_html)),
             summary_html=Markup(post.summary_html),
             source=post.source,
             translations=translations,
             contacts=tuple(self.card(contact, ui) for contact in post.contacts),
+            post=post,
         )
 
     def card(self, contact: Contact, language: str) -> ContactCard:
