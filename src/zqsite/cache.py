@@ -204,11 +204,11 @@ class BuildCache:
             return stored["bodies"]
         return {}
 
-    def store_post(self, rel: str, stat: os.stat_result, data: bytes, record: tuple, problems: tuple,
+    def store_post(self, rel: str, stat: os.stat_result, key: str, record: tuple, problems: tuple,
                    assets: tuple, body: str) -> None:
+        """`key`: the sha256 of the post file's bytes."""
         if self.folder is None:
             return
-        key = hashlib.sha256(data).hexdigest()
         self._posts[rel] = (stat.st_mtime_ns, stat.st_size, key, record, problems, assets)
         name = key[:2]
         if name not in self._shards:

@@ -9,6 +9,7 @@ import os
 import re
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
+from typing import Iterator
 from datetime import datetime
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
@@ -92,14 +93,10 @@ def reading_signature(content_dir: Path, config: SiteConfig) -> str:
     return hashlib.sha256("\0".join(parts).encode()).hexdigest()
 
 
-# Below this many conversions a process pool costs more than it saves.
-PARALLEL_THRESHOLD = 64
-
-
 def _read_posts(content_dir: Path, context: _Context, cache: BuildCache, workers: int) -> list[Post]:
     files = _markdown_files(content_dir, "posts")
     found: list[Post | None] = [None] * len(files)
-    drafts: list[tuple[int, _Draft, Problems, os.stat_result, bytes]] = []
+    new: list[tuple[int, str, os.stat_result]] = []  # not in the cache, or changed
     for number, (rel, name) in enumerate(files):
         stat = os.stat(name)
         hit = cache.post(rel, stat, lambda name=name: _read_bytes(name))  # no Path per file: slow
@@ -110,38 +107,63 @@ def _read_posts(content_dir: Path, context: _Context, cache: BuildCache, workers
             for url, source in assets:
                 context.assets.setdefault(url, Asset(url, source))
             continue
-        file_problems = Problems()
-        path = Path(name)
-        data = path.read_bytes()
-        draft = _read_post(path, data, replace(context, problems=file_problems))
+        new.append((number, name, stat))
+
+    for (number, _name, stat), (post, file_problems, assets, key) in zip(new, _read_new_posts(new, context, workers)):
         context.problems.extend(file_problems)
-        if draft is not None:
-            drafts.append((number, draft, file_problems, stat, data))
-
-    jobs = [_body_job(draft.doc, context) for _, draft, _, _, _ in drafts]
-    if workers > 1 and len(jobs) >= PARALLEL_THRESHOLD:
-        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-            bodies = list(pool.map(convert_body, jobs, chunksize=max(1, len(jobs) // (workers * 8))))
-    else:
-        bodies = [convert_body(job) for job in jobs]
-
-    for (number, draft, file_problems, stat, data), body in zip(drafts, bodies):
-        before = len(file_problems.items)
-        for src, line in body.missing:
-            file_problems.warning(draft.doc.path, line, f"image '{src}' not found (looked beside "
-                                  "the post and in the content folder)")
-        context.problems.items.extend(file_problems.items[before:])
-        for url, source in body.assets:
+        for url, source in assets:
             context.assets.setdefault(url, Asset(url, source))
-        post = _make_post(draft, body)
-        digest = hashlib.sha256(repr(post_to_record(post)).encode() + body.html.encode()).hexdigest()
-        post = replace(post, digest=digest)
+        if post is None:
+            continue
         found[number] = post
-        cache.store_post(post.source_path, stat, data, post_to_record(post),
+        cache.store_post(post.source_path, stat, key, post_to_record(post),
                          tuple((p.path, p.line, p.message, p.is_error) for p in file_problems.items),
-                         body.assets, body.html)
+                         assets, post.body_html)
     cache.forget_others({rel for rel, _path in files})
     return [post for post in found if post is not None]
+
+
+# Below this many new posts a process pool costs more than it saves.
+PARALLEL_THRESHOLD = 64
+_READ_CONTEXT: _Context | None = None  # what forked readers inherit
+
+
+def _read_new_posts(new: list[tuple[int, str, os.stat_result]], context: _Context,
+                    workers: int) -> Iterator[tuple[Post | None, Problems, tuple, str]]:
+    """Each new post read and converted, in order; many are read by forked worker processes
+    (each reads, checks and converts whole files), and the results are taken as they come."""
+    global _READ_CONTEXT
+    names = [name for _number, name, _stat in new]
+    if workers < 2 or len(names) < PARALLEL_THRESHOLD:
+        for name in names:
+            yield _read_new_post(name, context)
+        return
+    _READ_CONTEXT = context
+    try:
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            yield from pool.map(_read_new_post, names, chunksize=max(1, min(50, len(names) // (workers * 8))))
+    finally:
+        _READ_CONTEXT = None
+
+
+def _read_new_post(name: str, context: _Context | None = None) -> tuple[Post | None, Problems, tuple, str]:
+    """(the post or None, its problems, its images to copy, the hash of its bytes)."""
+    context = context or _READ_CONTEXT
+    assert context is not None
+    file_problems = Problems()
+    path = Path(name)
+    data = path.read_bytes()
+    key = hashlib.sha256(data).hexdigest()
+    draft = _read_post(path, data, replace(context, problems=file_problems))
+    if draft is None:
+        return None, file_problems, (), key
+    body = convert_body(_body_job(draft.doc, context))
+    for src, line in body.missing:
+        file_problems.warning(draft.doc.path, line, f"image '{src}' not found (looked beside "
+                              "the post and in the content folder)")
+    post = _make_post(draft, body)
+    digest = hashlib.sha256(repr(post_to_record(post)).encode() + body.html.encode()).hexdigest()
+    return replace(post, digest=digest), file_problems, body.assets, key
 
 
 def _markdown_files(content_dir: Path, folder: str) -> list[tuple[str, str]]:
