@@ -117,10 +117,16 @@ def _record_fields() -> tuple[str, ...]:
     return tuple(f.name for f in fields(Post) if f.name != _BODY_FIELD)
 
 
+@lru_cache(maxsize=1024)
+def _contact(values: tuple) -> Contact:
+    """Posts name the same few bureaus: one Contact for each, not one per post."""
+    return Contact(*values)
+
+
 def post_from_record(record: tuple, body: str | Callable[[], str]) -> Post:
     values = dict(zip(_record_fields(), record))
     values["date"] = datetime.fromisoformat(values["date"])
-    values["contacts"] = tuple(Contact(*c) for c in values["contacts"]) if values["contacts"] else ()
+    values["contacts"] = tuple(_contact(c) for c in values["contacts"]) if values["contacts"] else ()
     values["body"] = body
     # Every build reads thousands of cached posts; a frozen dataclass's __init__ sets each
     # field through object.__setattr__, ten times slower than filling its __dict__ (Post has

@@ -6,7 +6,6 @@ import re
 from datetime import datetime, timezone
 from urllib.parse import urlsplit
 
-from feedgen.feed import FeedGenerator
 
 from zqsite import urls
 from zqsite.config import SiteConfig
@@ -29,6 +28,8 @@ def absolute_links(html: str, base_url: str) -> str:
 def render_feed(spec: FeedSpec, config: SiteConfig, label_names: dict[str, str]) -> bytes:
     """One feed with full content, absolute URLs and dates with offsets; no build time in it."""
     absolute = lambda url: urls.absolute(config.base_url, url)  # noqa: E731
+    from feedgen.feed import FeedGenerator  # imported when a feed changed: most builds write none
+
     fg = FeedGenerator()
     fg.id(absolute(spec.url))
     fg.title(spec.title)

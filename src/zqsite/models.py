@@ -112,3 +112,4 @@ class SiteContent:
     labels: tuple[Label, ...]
     assets: tuple[Asset, ...]
     next_due: datetime | None = None  # the earliest date of a post held back for being in the future
+    posts_read: int = 0  # posts read from their files (the others came from the build cache)

@@ -6,7 +6,6 @@ import ctypes
 import gc
 import hashlib
 import logging
-import multiprocessing
 import os
 import time
 import traceback
@@ -14,7 +13,6 @@ from itertools import islice
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from typing import Callable, Iterator
 from urllib.parse import unquote, urljoin, urlsplit
 
@@ -107,7 +105,8 @@ def load_site(options: BuildOptions) -> LoadedSite:
     if problems.errors or (options.strict and problems.warnings):
         raise BuildFailed(problems, "warnings are errors with --strict" if not problems.errors else "build failed")
     index = build_index(content.posts, content.labels, config.default_language)
-    _return_free_memory()
+    if content.posts_read > 500:
+        _return_free_memory()
     return LoadedSite(config, content, index, cache, problems)
 
 
@@ -375,6 +374,9 @@ def render_pages(renderer: Renderer, specs: list[PageSpec], workers: int) -> Ite
     others = [i for i, spec in enumerate(specs) if spec.template != "post.html"]
     groups = [group for group in (posts, others) if group]
     gc.freeze()  # a worker's garbage collector would touch, and so copy, every object it inherits
+    import multiprocessing  # imported when needed: a rebuild after an edit renders a few pages
+    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+
     context = multiprocessing.get_context("fork")
     pools = [ProcessPoolExecutor(max(1, workers // len(groups)), mp_context=context) for _ in groups]
     try:

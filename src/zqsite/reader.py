@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import html
-import multiprocessing
 import os
 import re
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from typing import Iterator
 from datetime import datetime
@@ -55,7 +53,7 @@ def read_site(content_dir: Path, config: SiteConfig, options: ReadOptions, probl
     assets: dict[str, Asset] = {}
     context = _Context(content_dir, config, contacts, assets, problems)
 
-    posts = _read_posts(content_dir, context, cache or BuildCache(None, ""), workers)
+    posts, posts_read = _read_posts(content_dir, context, cache or BuildCache(None, ""), workers)
     posts = _finish_posts(posts, config, problems)
     posts, next_due = _select_published(posts, options, problems)
 
@@ -68,7 +66,7 @@ def read_site(content_dir: Path, config: SiteConfig, options: ReadOptions, probl
 
     labels = _resolve_labels(posts, label_entries, problems)
     return SiteContent(tuple(posts), tuple(pages), tuple(contacts.values()), labels,
-                       tuple(sorted(assets.values(), key=lambda a: a.url)), next_due)
+                       tuple(sorted(assets.values(), key=lambda a: a.url)), next_due, posts_read)
 
 
 @dataclass
@@ -93,7 +91,8 @@ def reading_signature(content_dir: Path, config: SiteConfig) -> str:
     return hashlib.sha256("\0".join(parts).encode()).hexdigest()
 
 
-def _read_posts(content_dir: Path, context: _Context, cache: BuildCache, workers: int) -> list[Post]:
+def _read_posts(content_dir: Path, context: _Context, cache: BuildCache, workers: int) -> tuple[list[Post], int]:
+    """The posts, in file order, and how many were read from their files."""
     files = _markdown_files(content_dir, "posts")
     found: list[Post | None] = [None] * len(files)
     new: list[tuple[int, str, os.stat_result]] = []  # not in the cache, or changed
@@ -120,7 +119,7 @@ def _read_posts(content_dir: Path, context: _Context, cache: BuildCache, workers
                          tuple((p.path, p.line, p.message, p.is_error) for p in file_problems.items),
                          assets, post.body_html)
     cache.forget_others({rel for rel, _path in files})
-    return [post for post in found if post is not None]
+    return [post for post in found if post is not None], len(new)
 
 
 # Below this many new posts a process pool costs more than it saves.
@@ -138,6 +137,9 @@ def _read_new_posts(new: list[tuple[int, str, os.stat_result]], context: _Contex
         for name in names:
             yield _read_new_post(name, context)
         return
+    import multiprocessing  # imported when needed: a rebuild after an edit reads a post or two
+    from concurrent.futures import ProcessPoolExecutor
+
     _READ_CONTEXT = context
     try:
         with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
