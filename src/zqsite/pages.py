@@ -302,7 +302,7 @@ def _post_context(views: ViewMaker, post: Post, index: SiteIndex, config: SiteCo
         "meta": _meta(config, post.language, post.summary_text, og_type="article", image=image,
                       json_ld=json_ld([posting, *organisations])),
         "title": post.title,
-        "entry": views.entry(post, post.language),
+        "entry": views.entry(post, post.language, keep=False),  # a post page is its only user
         "newer": Link(newer.title, views.href(newer.url)) if newer else None,
         "older": Link(older.title, views.href(older.url)) if older else None,
         # hreflang alternates: every language version, and x-default (the listed one)

@@ -112,11 +112,14 @@ class ViewMaker:
         label = self.labels[key]
         return Link(label.name(language), self.href(urls.label_url(label.slug)), count=count)
 
-    def entry(self, post: Post, page_language: str) -> Entry:
+    def entry(self, post: Post, page_language: str, keep: bool = True) -> Entry:
+        """The post's entry; kept for the next page that shows it, unless `keep` is False."""
         key = (post.url, page_language)
         found = self._entries.get(key)
         if found is None:
-            found = self._entries[key] = self._make_entry(post, page_language)
+            found = self._make_entry(post, page_language)
+            if keep:
+                self._entries[key] = found
         return found
 
     def _make_entry(self, post: Post, page_language: str) -> Entry:
