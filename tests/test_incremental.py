@@ -134,11 +134,16 @@ def test_a_corrupt_cache_is_detected_and_rebuilt(workspace, caplog):
     assert cache_file.read_bytes() != bytes(data)  # rewritten
 
 
-@pytest.mark.parametrize("damage", ["corrupt", "deleted"])
-def test_a_damaged_body_shard_is_detected_and_the_posts_read_again(workspace, caplog, damage):
+@pytest.mark.parametrize("damage, workers", [("corrupt", 1), ("deleted", 1), ("deleted", 2)])
+def test_a_damaged_body_shard_is_detected_and_the_posts_read_again(workspace, caplog, monkeypatch, damage, workers):
     # Bodies live in shard files loaded only when a page shows them: a damaged shard is found
-    # while rendering, and the build starts again reading every post (nothing was published).
+    # while rendering (in a forked render worker too), and the build starts again reading
+    # every post (nothing was published).
+    import zqsite.pipeline
+
+    monkeypatch.setattr(zqsite.pipeline, "PARALLEL_RENDER_THRESHOLD", 1)
     site, options, tmp_path = workspace
+    options = replace(options, workers=workers)
     shards = sorted((tmp_path / "cache" / "bodies").glob("*.bin"))
     assert len(shards) > 5
     for shard in shards:

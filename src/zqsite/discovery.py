@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from xml.sax.saxutils import escape, quoteattr
+from html import escape
 
 from markupsafe import Markup
 
@@ -90,11 +90,11 @@ def sitemap(entries: list[SitemapEntry]) -> bytes:
              'xmlns:xhtml="http://www.w3.org/1999/xhtml">']
     for entry in entries:
         lines.append("<url>")
-        lines.append(f"<loc>{escape(entry.url)}</loc>")
+        lines.append(f"<loc>{escape(entry.url, quote=False)}</loc>")
         if entry.lastmod:
-            lines.append(f"<lastmod>{escape(entry.lastmod)}</lastmod>")
+            lines.append(f"<lastmod>{escape(entry.lastmod, quote=False)}</lastmod>")
         for code, href in entry.alternates:
-            lines.append(f'<xhtml:link rel="alternate" hreflang={quoteattr(code)} href={quoteattr(href)}/>')
+            lines.append(f'<xhtml:link rel="alternate" hreflang="{escape(code)}" href="{escape(href)}"/>')
         lines.append("</url>")
     lines.append("</urlset>")
     return ("\n".join(lines) + "\n").encode("utf-8")

@@ -19,6 +19,7 @@ from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
 
 MARKDOWN_EXTENSIONS = ("extra", "sane_lists")
+LIBRARY_VERSIONS = f"markdown {markdown.__version__}, nh3 {nh3.__version__}"  # both shape a converted body
 
 # CJK ideographs, kana, CJK punctuation and full-width forms.
 _CJK_CHAR = "\u3000-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef"

@@ -30,7 +30,7 @@ from zqsite.models import Post
 from zqsite.pages import FeedSpec, PageSpec, SitePlan, plan_site
 from zqsite.reader import ReadOptions, read_site, reading_signature
 from zqsite.render import Renderer
-from zqsite.search import PAGEFIND_VERSION, SEARCH_ROOT, SearchUnavailable, build_search_files
+from zqsite.search import SEARCH_ROOT, SearchUnavailable, build_search_files, pagefind_version
 from zqsite.urls import output_path
 from zqsite.views import ViewMaker
 from zqsite.writer import SiteWriter, check_output_dir, list_files, remove_leftovers
@@ -257,7 +257,7 @@ def _write_search_index(writer: SiteWriter, site: LoadedSite, fingerprints: "Fin
     posts = site.index.all_posts
     if not posts or not site.config.search:
         return []
-    digest = fingerprints.search(PAGEFIND_VERSION).encode()
+    digest = fingerprints.search(pagefind_version()).encode()
     stamp = f"{SEARCH_ROOT}/zqsite-input.sha256"
     if writer.published(stamp) == digest and writer.keep_published(SEARCH_ROOT) > 1:
         return []

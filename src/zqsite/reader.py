@@ -19,7 +19,7 @@ from zqsite.errors import Problem, Problems
 from zqsite.frontmatter import Document, check_keys, decode_source, split_front_matter
 from zqsite.languages import SUPPORTED_LANGUAGES, normalise_language
 from zqsite.bodies import BodyJob, BodyResult, convert_body, resolve_image
-from zqsite.markup import first_paragraph, strip_tags
+from zqsite.markup import LIBRARY_VERSIONS, first_paragraph, strip_tags
 from zqsite.models import Asset, Contact, Label, Post, SiteContent, StandalonePage
 from zqsite.registry import parse_contact, read_contacts, read_labels
 from zqsite.yamlsource import YAML11_BOOLEANS, Mapping, Scalar, Sequence, describe, is_null, parse_bool
@@ -80,12 +80,10 @@ class _Context:
 
 def reading_signature(content_dir: Path, config: SiteConfig) -> str:
     """Everything besides a post's own bytes that shapes the post read from it."""
-    from importlib import metadata
-
     from zqsite import __version__
 
     registry = content_dir / "contacts.yaml"
-    parts = [__version__, code_digest(), metadata.version("markdown"), metadata.version("nh3"), str(content_dir.resolve()),
+    parts = [__version__, code_digest(), LIBRARY_VERSIONS, str(content_dir.resolve()),
              config.timezone, config.default_language, config.base_path, repr(config.trust_html),
              repr(config.iframe_hosts), registry.read_bytes().hex() if registry.is_file() else ""]
     return hashlib.sha256("\0".join(parts).encode()).hexdigest()

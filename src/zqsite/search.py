@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import subprocess
 import html
-from importlib import metadata
 import logging
 import tempfile
+from functools import lru_cache
 from pathlib import Path
 from typing import Sequence
 
@@ -22,10 +22,18 @@ from zqsite.models import Post
 
 log = logging.getLogger(__name__)
 SEARCH_ROOT = "pagefind"
-try:
-    PAGEFIND_VERSION = metadata.version("pagefind")
-except metadata.PackageNotFoundError:
-    PAGEFIND_VERSION = "none"
+
+
+@lru_cache(maxsize=1)
+def pagefind_version() -> str:
+    from importlib import metadata  # imported when needed: it costs more than the rest of a rebuild's imports
+
+    try:
+        return metadata.version("pagefind")
+    except metadata.PackageNotFoundError:
+        return "none"
+
+
 # Pagefind takes ISO 639-1 codes: both Chinese scripts are segmented as Chinese.
 _PAGEFIND_LANGUAGE = {"en": "en", "zh-Hant": "zh", "zh-Hans": "zh", "ja": "ja"}
 
