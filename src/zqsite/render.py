@@ -68,6 +68,7 @@ class Renderer:
         self._chrome: dict[str, Chrome] = {}
         self._templates: dict[str, jinja2.Template] = {}
         self._entries: dict[tuple[str, str, bool], Markup] = {}
+        self._fragments: dict[tuple[str, str], Markup] = {}
 
     def _href(self, url: str) -> str:
         return urls.href(self.config.base_path, url)
@@ -102,6 +103,16 @@ class Renderer:
             template = self._templates[name] = self.env.get_template(name)
         return template
 
+    def fragment(self, name: str, language: str) -> Markup:
+        """A part of every page that is the same on all pages of a language (header, footer):
+        rendered once, not on each of thousands of pages."""
+        key = (name, language)
+        found = self._fragments.get(key)
+        if found is None:
+            html = self._template(name).render(t=i18n.messages(language), lang=language, site=self.chrome(language))
+            found = self._fragments[key] = Markup(html.strip("\n"))
+        return found
+
     def entry_html(self, entry: Entry, language: str, full: bool) -> Markup:
         """A post as it appears in listings; a post is on many listing pages (home, labels,
         archives), so its HTML is rendered once per language and reused."""
@@ -123,6 +134,8 @@ class Renderer:
             t=i18n.messages(spec.language),
             lang=spec.language,
             site=self.chrome(spec.language),
+            header_html=self.fragment("_header.html", spec.language),
+            footer_html=self.fragment("_footer.html", spec.language),
             canonical=urls.absolute(self.config.base_url, spec.url),
         )
         return self._template(spec.template).render(context).encode("utf-8")
