@@ -94,11 +94,20 @@ def test_serve_rebuilds_on_change_and_serves_only_the_output(tmp_path):
         assert status == 200 and "First title" in body and "__zqsite/status" in body  # live-reload script
         assert server.url in body  # built with the server's own address as base_url
 
+        stamp = tmp_path / "preview" / "pagefind" / "zqsite-input.sha256"
+        indexed = stamp.read_bytes()
         build_number = server.state.build
         (site.content / "posts" / "a.md").write_text(post("First title", "2024-01-01", labels=["x"], body="Edited body."))
         wait_for_build(server, build_number)
         status, body = get(server.url, "/2024/01/first-title.html")
         assert status == 200 and "Edited body." in body
+        # The edit showed without re-indexing; the search index follows, and the open page is
+        # not reloaded for it.
+        deadline = time.monotonic() + 30
+        while stamp.read_bytes() == indexed and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert stamp.read_bytes() != indexed
+        assert server.state.build == build_number + 1
 
         build_number = server.state.build
         (site.content / "posts" / "a.md").write_text("---\ntitle: Broken\ndate: nope\n---\n")

@@ -236,3 +236,20 @@ def test_a_build_with_nothing_to_do_still_reports_its_warnings_and_repairs_its_o
     cold = tmp_path / "cold"
     build_site(replace(options, output_dir=cold, use_cache=False))
     assert tree_digest(site.output) == tree_digest(cold)
+
+
+def test_a_build_told_not_to_update_the_search_index_keeps_the_published_one(workspace):
+    # The preview server's quick rebuild after an edit: the page shows the edit at once, the
+    # search index (Pagefind re-indexes every post) is brought up to date by the next build.
+    site, options, tmp_path = workspace
+    stamp = site.output / "pagefind" / "zqsite-input.sha256"
+    index_files = sorted(p.relative_to(site.output) for p in (site.output / "pagefind").rglob("*") if p.is_file())
+    before = stamp.read_bytes()
+    edit(site.content / "posts/2023/p04.md", "Paragraph one of post 4.", "Searchable new words.")
+    build_site(replace(options, update_search=False))
+    assert "Searchable new words." in site.out("/2023/05/post-4.html").read_text()
+    assert stamp.read_bytes() == before
+    assert sorted(p.relative_to(site.output) for p in (site.output / "pagefind").rglob("*") if p.is_file()) == index_files
+    report = build_site(options)  # not "nothing changed": this build updates the search index
+    assert stamp.read_bytes() != before and report.files_written > 0
+    assert_same_as_cold(options, tmp_path)

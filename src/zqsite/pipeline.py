@@ -55,6 +55,9 @@ class BuildOptions:
     use_cache: bool = True
     cache_dir: Path | None = None  # None: .zqsite-cache/ beside the content folder
     workers: int = 0  # processes for Markdown conversion; 0: one per core
+    # False: keep the published search index even if posts changed (the preview server's
+    # quick rebuild after an edit; Pagefind re-indexes every post, which takes seconds)
+    update_search: bool = True
 
     @property
     def cache_folder(self) -> Path | None:
@@ -185,7 +188,7 @@ def _build(options: BuildOptions, progress: Callable[[int, int], None] | None) -
                 manifest[rel] = (mark, len(data))
         for url, data in plan.files:
             writer.write(output_path(url), data)
-        warnings += _write_search_index(writer, site, fingerprints)
+        warnings += _write_search_index(writer, site, fingerprints, options.update_search)
         for rel, path in static_files:
             writer.copy(rel, path)
         for asset in site.content.assets:
@@ -212,7 +215,7 @@ def input_snapshot(options: BuildOptions) -> str:
     config = options.config_path if options.config_path is not None else default_config_path()
     digest = hashlib.sha256(code_digest().encode())
     digest.update(repr((str(options.content_dir.resolve()), str(config), options.include_drafts,
-                        options.include_future, options.strict, options.base_url,
+                        options.include_future, options.strict, options.base_url, options.update_search,
                         str(options.templates_dir), str(options.static_dir))).encode())
     for root in (options.content_dir, options.templates_dir, options.static_dir):
         for folder, dirs, files in os.walk(root):
@@ -252,14 +255,16 @@ def _unchanged_build(options: BuildOptions, output: Path, snapshot: str, started
                        seconds=time.perf_counter() - started)
 
 
-def _write_search_index(writer: SiteWriter, site: LoadedSite, fingerprints: "Fingerprints") -> list[Problem]:
-    """The Pagefind bundles; reused from the published site when no post changed."""
+def _write_search_index(writer: SiteWriter, site: LoadedSite, fingerprints: "Fingerprints",
+                        update: bool = True) -> list[Problem]:
+    """The Pagefind bundles; reused from the published site when no post changed (or, with
+    `update` False, whenever there is one)."""
     posts = site.index.all_posts
     if not posts or not site.config.search:
         return []
     digest = fingerprints.search(pagefind_version()).encode()
     stamp = f"{SEARCH_ROOT}/zqsite-input.sha256"
-    if writer.published(stamp) == digest and writer.keep_published(SEARCH_ROOT) > 1:
+    if (not update or writer.published(stamp) == digest) and writer.keep_published(SEARCH_ROOT) > 1:
         return []
     try:
         files = build_search_files(posts, site.config)

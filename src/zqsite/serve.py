@@ -165,10 +165,12 @@ class PreviewServer:
         self.httpd.shutdown()
         self.httpd.server_close()
 
-    def rebuild(self) -> bool:
+    def rebuild(self, update_search: bool = True, reload: bool = True) -> bool:
+        """Builds the preview; False if the build failed. `update_search` False keeps the last
+        search index (see _watch); `reload` False: open pages are not reloaded after it."""
         started = time.perf_counter()
         try:
-            report = build_site(self.options)
+            report = build_site(replace(self.options, update_search=update_search))
         except BuildFailed as failure:
             text = "\n".join(str(p) for p in failure.problems.sorted())
             self.report(f"{text}\nzqsite: {failure}; still serving the last good site")
@@ -180,18 +182,26 @@ class PreviewServer:
             return False
         for warning in report.warnings:
             self.report(str(warning))
-        self.report(f"rebuilt: {report.files_written} files changed in {time.perf_counter() - started:.2f} s")
-        self.state.published()
+        self.report(f"rebuilt: {report.files_written} files changed in {time.perf_counter() - started:.2f} s"
+                    + ("" if update_search else "; the search index follows"))
+        if reload:
+            self.state.published()
         return True
 
     def _watch(self) -> None:
         roots = watched_roots(self.options)
         before = snapshot(roots)
+        search_behind = False
         while not self._stop.wait(self.interval):
             now = snapshot(roots)
             if now != before:
                 before = now
-                self.rebuild()
+                # The edit shows at once; the search index (Pagefind re-indexes every post, which
+                # takes seconds) catches up in the next quiet moment.
+                search_behind = self.rebuild(update_search=False) or search_behind
+            elif search_behind:
+                search_behind = False  # tried once: a failure shows, and the next edit tries again
+                self.rebuild(reload=False)  # only the search index changes: no page to reload
 
 
 def serve(options: BuildOptions, port: int) -> int:
