@@ -300,9 +300,9 @@ class Fingerprints:
         self._theme = theme.digest()
         self._renderer = renderer
         self._by_language: dict[str, bytes] = {}
-        self._posts = {post.url: post for post in site.index.all_posts}
         self._base_path = site.config.base_path
-        self._post_marks: dict[str, bytes] = {}
+        self._post_marks = {post.url: (post.digest or repr(post_to_record(post))).encode()
+                            for post in site.index.all_posts}
 
     def _language(self, language: str) -> bytes:
         """What every page of a language shows around its content."""
@@ -313,13 +313,6 @@ class Fingerprints:
             found = self._by_language[language] = digest.digest()
         return found
 
-    def _post(self, url: str) -> bytes:
-        found = self._post_marks.get(url)
-        if found is None:
-            post = self._posts[url]
-            found = self._post_marks[url] = (post.digest or repr(post_to_record(post))).encode()
-        return found
-
     def page(self, spec: PageSpec) -> str:
         digest = hashlib.sha256(self._language(spec.language))
         if spec.inputs is None:  # a page whose values are at hand (small, or few): they are its inputs
@@ -328,22 +321,19 @@ class Fingerprints:
                 return ""
             digest.update(repr((spec.url, spec.template)).encode() + described.encode())
             return digest.hexdigest()
-        digest.update(repr((spec.url, spec.template, spec.inputs)).encode())
-        for url in spec.shows:
-            digest.update(self._post(url))
+        marks = self._post_marks
+        digest.update(repr((spec.url, spec.template, spec.inputs)).encode() + b"".join([marks[url] for url in spec.shows]))
         return digest.hexdigest()
 
     def search(self, engine_version: str) -> str:
         digest = hashlib.sha256(f"{engine_version}|{self._base_path}".encode())
-        for url in self._posts:
-            digest.update(self._post(url))
+        digest.update(b"".join(self._post_marks.values()))
         return digest.hexdigest()
 
     def feed(self, feed: FeedSpec) -> str:
         digest = hashlib.sha256(self._theme)
         digest.update(repr((feed.url, feed.kind, feed.title, feed.language, feed.link_url)).encode())
-        for post in feed.posts:
-            digest.update(self._post(post.url))
+        digest.update(b"".join([self._post_marks[post.url] for post in feed.posts]))
         return digest.hexdigest()
 
 

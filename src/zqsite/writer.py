@@ -167,7 +167,7 @@ class SiteWriter:
     def keep_if_published(self, rel: str, size: int) -> bool:
         """Keeps a published file without reading it (the caller knows its content is unchanged);
         False if there is no published file of that size."""
-        if self._published_size(_validate(rel)) != size:
+        if rel not in self._old_files or self._published_size(rel) != size:  # published: a valid path
             return False
         self._keep(self._claim(rel))
         return True
