@@ -9,9 +9,9 @@ import logging
 import os
 import time
 import traceback
-from itertools import islice
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from itertools import islice
 from pathlib import Path
 from typing import Callable, Iterator
 from urllib.parse import unquote, urljoin, urlsplit
