@@ -253,3 +253,15 @@ def test_a_build_told_not_to_update_the_search_index_keeps_the_published_one(wor
     report = build_site(options)  # not "nothing changed": this build updates the search index
     assert stamp.read_bytes() != before and report.files_written > 0
     assert_same_as_cold(options, tmp_path)
+
+
+def test_a_small_store_of_rendered_entries_gives_the_same_site(workspace, monkeypatch):
+    # The renderer keeps the HTML of the most recently shown posts only; a post shown again
+    # after it was dropped is rendered again, to the same bytes.
+    import zqsite.render
+
+    site, options, tmp_path = workspace
+    monkeypatch.setattr(zqsite.render, "ENTRIES_KEPT", 1)
+    small = tmp_path / "small"
+    build_site(replace(options, output_dir=small, use_cache=False))
+    assert tree_digest(small) == tree_digest(site.output)

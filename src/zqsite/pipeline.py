@@ -360,13 +360,16 @@ def render_pages(renderer: Renderer, specs: list[PageSpec], workers: int) -> Ite
     of the memory of every worker keeping most of them. (Both kinds take about as long.)
     """
     global _RENDER_JOB
+    posts = [i for i, spec in enumerate(specs) if spec.template == "post.html"]
+    # Lists in the order of their newest post (post URLs begin /YYYY/MM/): the pages that show
+    # a post come close together, so the renderer's bounded store of entries keeps what they reuse.
+    others = sorted((i for i, spec in enumerate(specs) if spec.template != "post.html"),
+                    key=lambda i: specs[i].shows[0] if specs[i].shows else "", reverse=True)
     if workers < 2 or len(specs) < PARALLEL_RENDER_THRESHOLD:
-        for position, spec in enumerate(specs):
-            yield position, _render(renderer, spec)
+        for position in posts + others:
+            yield position, _render(renderer, specs[position])
         return
     _RENDER_JOB = (renderer, specs)
-    posts = [i for i, spec in enumerate(specs) if spec.template == "post.html"]
-    others = [i for i, spec in enumerate(specs) if spec.template != "post.html"]
     groups = [group for group in (posts, others) if group]
     gc.freeze()  # a worker's garbage collector would touch, and so copy, every object it inherits
     import multiprocessing  # imported when needed: a rebuild after an edit renders a few pages

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -54,6 +55,11 @@ def make_environment(templates_dir: Path, bytecode_dir: Path | None = None) -> j
     )
 
 
+# Entries kept for the next list pages that show them: the most recently used ones; whole
+# posts on 10,000 list pages would otherwise all stay in memory.
+ENTRIES_KEPT = 3000
+
+
 class Renderer:
     """Renders pages; the chrome of each language is built once and reused."""
 
@@ -67,7 +73,7 @@ class Renderer:
         self.languages_with_homes = languages_with_homes
         self._chrome: dict[str, Chrome] = {}
         self._templates: dict[str, jinja2.Template] = {}
-        self._entries: dict[tuple[str, str, bool], Markup] = {}
+        self._entries: OrderedDict[tuple[str, str, bool], Markup] = OrderedDict()
         self._fragments: dict[tuple[str, str], Markup] = {}
 
     def _href(self, url: str) -> str:
@@ -121,6 +127,10 @@ class Renderer:
         if found is None:
             html = self._template("_entry.html").render(e=entry, t=i18n.messages(language), full=full)
             found = self._entries[key] = Markup(html)
+            if len(self._entries) > ENTRIES_KEPT:
+                self._entries.popitem(last=False)
+        else:
+            self._entries.move_to_end(key)
         return found
 
     def render(self, spec: PageSpec) -> bytes:
