@@ -184,14 +184,10 @@ class BuildCache:
             self._posts[rel] = (stat.st_mtime_ns, stat.st_size, *entry[2:])
             self._dirty = True
         key = entry[2]
-        shard = self._shard(key[:2])
+        shard = self._shards.get(key[:2])  # None: not loaded yet (_body loads it when needed)
         if shard is not None and key not in shard:
             return None  # its body is lost (a shard was corrupt): read the post again
         return entry[3], entry[4], entry[5], lambda: self._body(key)
-
-    def _shard(self, name: str) -> dict[str, str] | None:
-        """A loaded shard of bodies; None if not loaded yet (see _body)."""
-        return self._shards.get(name)
 
     def _body(self, key: str) -> str:
         name = key[:2]

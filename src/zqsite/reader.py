@@ -7,9 +7,9 @@ import html
 import os
 import re
 from dataclasses import dataclass, replace
-from typing import Iterator
 from datetime import datetime
 from pathlib import Path, PurePosixPath
+from typing import Iterator
 from urllib.parse import unquote, urlsplit
 
 from zqsite import urls
