@@ -265,3 +265,22 @@ def test_a_small_store_of_rendered_entries_gives_the_same_site(workspace, monkey
     small = tmp_path / "small"
     build_site(replace(options, output_dir=small, use_cache=False))
     assert tree_digest(small) == tree_digest(site.output)
+
+
+def test_worker_processes_and_one_process_build_the_same_bytes(tmp_path, monkeypatch):
+    # Enough posts for the reading and the rendering workers; a small store of entries, so
+    # that lists render entries again after they were dropped.
+    import zqsite.render
+
+    monkeypatch.setattr(zqsite.render, "ENTRIES_KEPT", 50)
+    posts = {f"{2020 + i % 5}/p{i:03d}.md": post(
+        f"Post {i} from Sihui", f"{2020 + i % 5}-{1 + i % 12:02d}-{1 + i % 28:02d}T08:{i % 60:02d}:00+08:00",
+        labels=["dasha", f"topic-{i % 6}"], contacts=["sihui"] if i % 4 == 0 else [],
+        body=f"Paragraph of post {i}.\n\n## Heading\n\nMore words.") for i in range(300)}
+    site = make_site(tmp_path / "site", posts=posts, contacts=CONTACTS)
+    options = BuildOptions(content_dir=site.content, output_dir=tmp_path / "parallel", config_path=site.config,
+                           now=FIXED_NOW, use_cache=False, workers=2)
+    build_site(options)
+    build_site(replace(options, output_dir=tmp_path / "serial", workers=1))
+    assert len(list((tmp_path / "parallel").rglob("*.html"))) > 400  # above the parallel thresholds
+    assert tree_digest(tmp_path / "parallel") == tree_digest(tmp_path / "serial")
