@@ -148,7 +148,7 @@ def make_post(slug: str, date: datetime, labels: tuple[str, ...] = (), language:
               translation_of: str | None = None) -> Post:
     return Post(source_path=f"posts/{slug}.md", title=slug.replace("-", " ").title(), date=date,
                 language=language, slug=slug, url=urls.post_url(date, slug), body="<p>x</p>",
-                summary_html="x", summary_text="x", labels=labels, translation_of=translation_of)
+                summary_html="x", labels=labels, translation_of=translation_of)
 
 
 def at(*parts: int) -> datetime:

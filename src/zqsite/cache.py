@@ -107,7 +107,7 @@ def post_to_record(post: Post) -> tuple:
         if f.name == "date":
             value = value.isoformat()
         elif f.name == "contacts":
-            value = tuple(tuple(getattr(c, cf.name) for cf in fields(Contact)) for c in value)
+            value = tuple(_contact_values(c) for c in value)
         values.append(value)
     return tuple(values)
 
@@ -115,6 +115,12 @@ def post_to_record(post: Post) -> tuple:
 @lru_cache(maxsize=1)
 def _record_fields() -> tuple[str, ...]:
     return tuple(f.name for f in fields(Post) if f.name != _BODY_FIELD)
+
+
+@lru_cache(maxsize=1024)
+def _contact_values(contact: Contact) -> tuple:
+    """One tuple per bureau, shared by every post that names it (marshal writes it once)."""
+    return tuple(getattr(contact, f.name) for f in fields(Contact))
 
 
 @lru_cache(maxsize=1024)

@@ -58,7 +58,6 @@ class Post:
     # shows it: most builds show few bodies, and 10,000 of them are over 100 MB.
     body: str | Callable[[], str] = field(compare=False, repr=False)
     summary_html: str  # the `summary` (escaped) or the first paragraph of the body
-    summary_text: str
     labels: tuple[str, ...] = ()  # label keys
     contacts: tuple[Contact, ...] = ()
     source: str = ""
@@ -73,6 +72,14 @@ class Post:
     @property
     def body_html(self) -> str:
         return self.body if isinstance(self.body, str) else self.body()
+
+    @property
+    def summary_text(self) -> str:
+        """The summary as plain text (descriptions in feeds, link previews and structured data);
+        derived, not stored: the build cache would hold every summary twice."""
+        from zqsite.markup import strip_tags  # markup is the one user of Markdown; models stay plain
+
+        return strip_tags(self.summary_html)
 
     def line_of(self, key: str) -> int | None:
         for name, line in self.lines:

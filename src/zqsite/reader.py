@@ -19,7 +19,7 @@ from zqsite.errors import Problem, Problems
 from zqsite.frontmatter import Document, check_keys, decode_source, split_front_matter
 from zqsite.languages import SUPPORTED_LANGUAGES, normalise_language
 from zqsite.bodies import BodyJob, BodyResult, convert_body, resolve_image
-from zqsite.markup import LIBRARY_VERSIONS, first_paragraph, strip_tags
+from zqsite.markup import LIBRARY_VERSIONS, first_paragraph
 from zqsite.models import Asset, Contact, Label, Post, SiteContent, StandalonePage
 from zqsite.registry import parse_contact, read_contacts, read_labels
 from zqsite.yamlsource import YAML11_BOOLEANS, Mapping, Scalar, Sequence, describe, is_null, parse_bool
@@ -260,7 +260,7 @@ def _make_post(draft: _Draft, body: "BodyResult") -> Post:
     return Post(
         source_path=draft.doc.path, title=draft.title, date=draft.date, language=draft.language,
         slug=slug or "", url=url, body=body.html, summary_html=summary_html,
-        summary_text=strip_tags(summary_html), labels=draft.labels, contacts=draft.contacts,
+        labels=draft.labels, contacts=draft.contacts,
         source=draft.source or "", draft=draft.draft, translation_of=draft.translation_of, images=body.images,
         links=body.links, lines=tuple((key, line) for key, (line, _v) in draft.doc.front_matter.entries.items()),
     )
