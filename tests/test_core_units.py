@@ -148,7 +148,7 @@ def make_post(slug: str, date: datetime, labels: tuple[str, ...] = (), language:
               translation_of: str | None = None) -> Post:
     return Post(source_path=f"posts/{slug}.md", title=slug.replace("-", " ").title(), date=date,
                 language=language, slug=slug, url=urls.post_url(date, slug), body="<p>x</p>",
-                summary_html="x", labels=labels, translation_of=translation_of)
+                summary="x", labels=labels, translation_of=translation_of)
 
 
 def at(*parts: int) -> datetime:
@@ -392,7 +392,7 @@ def test_a_post_read_back_from_its_cache_record_is_the_same_post():
     post = replace(make_post("dasha-news", at(2024, 7, 15, 21, 41), labels=("dasha",)),
                    contacts=(Contact(id="sihui", name="Sihui bureau", tel="0758-1"),), lines=(("title", 2),),
                    links=(("/x.html", 9),), digest="abc")
-    loaded = post_from_record(post_to_record(post), lambda: "<p>x</p>")
+    loaded = post_from_record(post_to_record(post), lambda: "<p>x</p>", lambda: "x")
     assert loaded == post
-    assert loaded.body_html == "<p>x</p>"
+    assert (loaded.body_html, loaded.summary_html) == ("<p>x</p>", "x")
     assert (loaded.lines, loaded.digest, loaded.date.tzinfo is not None) == (post.lines, "abc", True)

@@ -1,10 +1,10 @@
 """The persistent build cache: read posts (front matter parsed, Markdown converted) keyed by
 their file's bytes and by everything else that shapes them, and the previous build's pages.
 
-Posts without their bodies are one file, loaded whole; the bodies are in 256 shard files by
-the hash of their post's file, loaded only when a page that shows them is rendered and
-rewritten only when one of their posts changed: an edit to one post reads and writes a
-few hundred kilobytes instead of every body of the blog.
+Posts without their bodies and summaries are one file, loaded whole; the bodies and
+summaries are in 256 shard files by the hash of their post's file, loaded only when a page
+that shows them is rendered and rewritten only when one of their posts changed: an edit to
+one post reads and writes a few hundred kilobytes instead of every body of the blog.
 
 Stored with `marshal` (plain data only; nothing in it can run code) behind a header with a
 format version and a checksum of the payload: a corrupt, truncated or foreign file is
@@ -29,8 +29,8 @@ from typing import Any, Callable
 from zqsite.models import Contact, Post
 
 log = logging.getLogger(__name__)
-MAGIC = b"zqsite-cache 5\n"
-_BODY_FIELD = "body"
+MAGIC = b"zqsite-cache 6\n"
+_CONVERTED_FIELDS = ("body", "summary")  # stored apart, in the shards
 
 
 def _dump(path: Path, data: Any) -> None:
@@ -60,8 +60,8 @@ def _load(path: Path) -> Any:
         return None
     header_end = len(MAGIC) + 9
     if not data.startswith(MAGIC) or len(data) < header_end:
-        if data:
-            log.warning("ignoring %s: not a zqsite cache of this version", path)
+        # Most often the cache of an earlier zqsite after an upgrade: expected, and rebuilt.
+        log.debug("ignoring %s: not a zqsite cache of this version", path)
         return None
     digest, payload = data[len(MAGIC):header_end - 1], data[header_end:]
     if _checksum(payload) != digest:
@@ -98,10 +98,10 @@ def code_digest() -> str:
 
 
 def post_to_record(post: Post) -> tuple:
-    """The post as plain values, without its body (stored apart)."""
+    """The post as plain values, without its body and summary (stored apart)."""
     values = []
     for f in fields(Post):
-        if f.name == _BODY_FIELD:
+        if f.name in _CONVERTED_FIELDS:
             continue
         value = getattr(post, f.name)
         if f.name == "date":
@@ -114,7 +114,7 @@ def post_to_record(post: Post) -> tuple:
 
 @lru_cache(maxsize=1)
 def _record_fields() -> tuple[str, ...]:
-    return tuple(f.name for f in fields(Post) if f.name != _BODY_FIELD)
+    return tuple(f.name for f in fields(Post) if f.name not in _CONVERTED_FIELDS)
 
 
 @lru_cache(maxsize=1024)
@@ -129,11 +129,12 @@ def _contact(values: tuple) -> Contact:
     return Contact(*values)
 
 
-def post_from_record(record: tuple, body: str | Callable[[], str]) -> Post:
+def post_from_record(record: tuple, body: str | Callable[[], str], summary: str | Callable[[], str]) -> Post:
     values = dict(zip(_record_fields(), record))
     values["date"] = datetime.fromisoformat(values["date"])
     values["contacts"] = tuple(_contact(c) for c in values["contacts"]) if values["contacts"] else ()
     values["body"] = body
+    values["summary"] = summary
     # Every build reads thousands of cached posts; a frozen dataclass's __init__ sets each
     # field through object.__setattr__, ten times slower than filling its __dict__ (Post has
     # no __post_init__, and the record holds every field).
@@ -166,7 +167,7 @@ class BuildCache:
         self._posts: dict[str, tuple] = {}
         self._pages: dict[str, tuple[str, int]] = {}
         self._dirty = False
-        self._shards: dict[str, dict[str, str]] = {}  # loaded body shards: shard -> {file hash: body}
+        self._shards: dict[str, dict[str, tuple[str, str]]] = {}  # loaded shards: name -> {file hash: (body, summary)}
         self._dirty_shards: set[str] = set()
         if folder is not None:
             stored = _load(folder / "posts.bin")
@@ -177,9 +178,10 @@ class BuildCache:
                 self._pages = pages
 
     # Posts: rel path -> (mtime_ns, size, sha256 of bytes, post record, problems, assets);
-    # bodies: shard (the hash's first two digits) -> {sha256 of the post's bytes: body HTML}
+    # shards: the hash's first two digits -> {sha256 of the post's bytes: (body HTML, summary HTML)}
     def post(self, rel: str, stat: os.stat_result, read_bytes) -> tuple | None:  # noqa: ANN001
-        """(record, problems, assets, what loads the body) of an unchanged post, or None."""
+        """(record, problems, assets, what loads the body, what loads the summary) of an
+        unchanged post, or None."""
         entry = self._posts.get(rel)
         if entry is None:
             return None
@@ -190,12 +192,12 @@ class BuildCache:
             self._posts[rel] = (stat.st_mtime_ns, stat.st_size, *entry[2:])
             self._dirty = True
         key = entry[2]
-        shard = self._shards.get(key[:2])  # None: not loaded yet (_body loads it when needed)
+        shard = self._shards.get(key[:2])  # None: not loaded yet (_converted loads it when needed)
         if shard is not None and key not in shard:
             return None  # its body is lost (a shard was corrupt): read the post again
-        return entry[3], entry[4], entry[5], lambda: self._body(key)
+        return entry[3], entry[4], entry[5], lambda: self._converted(key)[0], lambda: self._converted(key)[1]
 
-    def _body(self, key: str) -> str:
+    def _converted(self, key: str) -> tuple[str, str]:
         name = key[:2]
         shard = self._shards.get(name)
         if shard is None:
@@ -205,7 +207,7 @@ class BuildCache:
             raise CacheLost(f"{self.folder}: the body of a cached post is missing")
         return found
 
-    def _load_shard(self, name: str) -> dict[str, str]:
+    def _load_shard(self, name: str) -> dict[str, tuple[str, str]]:
         assert self.folder is not None
         stored = _load(self.folder / "bodies" / f"{name}.bin")
         if isinstance(stored, dict) and stored.get("signature") == self.signature:
@@ -213,7 +215,7 @@ class BuildCache:
         return {}
 
     def store_post(self, rel: str, stat: os.stat_result, key: str, record: tuple, problems: tuple,
-                   assets: tuple, body: str) -> None:
+                   assets: tuple, body: str, summary: str) -> None:
         """`key`: the sha256 of the post file's bytes."""
         if self.folder is None:
             return
@@ -221,7 +223,7 @@ class BuildCache:
         name = key[:2]
         if name not in self._shards:
             self._shards[name] = self._load_shard(name)
-        self._shards[name][key] = body
+        self._shards[name][key] = (body, summary)
         self._dirty_shards.add(name)
         self._dirty = True
 

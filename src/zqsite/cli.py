@@ -57,6 +57,7 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--output", type=Path, default=PROJECT_ROOT / "public", metavar="DIR",
                        help="output folder (default: the project's public/)")
     build.add_argument("-q", "--quiet", action="store_true", help="print only problems")
+    build.add_argument("--timings", action="store_true", help="print how long each phase took")
     build.set_defaults(run=_run_build)
 
     check = commands.add_parser("check", help="validate content and configuration; write nothing")
@@ -120,6 +121,9 @@ def _run_build(args: argparse.Namespace) -> int:
         print(f"Built {report.posts} posts, {report.pages} pages: {report.files_written} files written, "
               f"{report.files_unchanged} unchanged, {report.files_deleted} removed; "
               f"{len(report.warnings)} warnings; {report.seconds:.2f} s → {_shown(options.output_dir)}")
+    if args.timings:
+        for phase, seconds in report.phases:
+            print(f"{seconds:8.3f} s  {phase}")
     return 0
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Sequence, TypeVar
@@ -39,6 +40,9 @@ class SiteIndex:
     years: tuple[YearArchive, ...]
     versions: dict[str, tuple[Post, ...]]  # post url -> all language versions, original first
     neighbours: dict[str, tuple[Post | None, Post | None]]  # post url -> (newer, older), same language
+    # A hash of what lists, archives and links show of the posts (not their bodies): pages
+    # made from the whole index (archive, label counts, sitemap) change only when it does.
+    structure: str = ""
 
 
 def sort_newest_first(posts: Sequence[Post]) -> tuple[Post, ...]:
@@ -86,7 +90,12 @@ def build_index(posts: Sequence[Post], labels: Sequence[Label], default_language
             neighbours[post.url] = (newer, older)
 
     return SiteIndex(all_posts, listing, by_language, used_labels, by_label,
-                     group_by_date(listing), versions, neighbours)
+                     group_by_date(listing), versions, neighbours, structure_of(all_posts))
+
+
+def structure_of(posts: Sequence[Post]) -> str:
+    shown = [(p.url, p.title, p.date.isoformat(), p.language, p.labels, p.slug, p.translation_of) for p in posts]
+    return hashlib.sha256(repr(shown).encode()).hexdigest()
 
 
 def group_by_date(posts: Sequence[Post]) -> tuple[YearArchive, ...]:

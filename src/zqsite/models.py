@@ -54,10 +54,11 @@ class Post:
     language: str  # canonical BCP 47 code
     slug: str
     url: str  # site path, e.g. "/2024/07/slug.html" (without the base path)
-    # The converted body, or (a post read from the build cache) what loads it when a page
-    # shows it: most builds show few bodies, and 10,000 of them are over 100 MB.
+    # The converted body and summary (the `summary`, escaped, or the body's first paragraph),
+    # or (a post read from the build cache) what loads them when a page shows them: most
+    # builds show few posts, and 10,000 bodies are over 100 MB.
     body: str | Callable[[], str] = field(compare=False, repr=False)
-    summary_html: str  # the `summary` (escaped) or the first paragraph of the body
+    summary: str | Callable[[], str] = field(compare=False, repr=False)
     labels: tuple[str, ...] = ()  # label keys
     contacts: tuple[Contact, ...] = ()
     source: str = ""
@@ -72,6 +73,10 @@ class Post:
     @property
     def body_html(self) -> str:
         return self.body if isinstance(self.body, str) else self.body()
+
+    @property
+    def summary_html(self) -> str:
+        return self.summary if isinstance(self.summary, str) else self.summary()
 
     @property
     def summary_text(self) -> str:

@@ -65,6 +65,16 @@ class FeedSpec:
 
 
 @dataclass(frozen=True)
+class FileSpec:
+    """A file that is neither page nor feed (vCard, sitemap.xml, robots.txt, redirect maps):
+    `make` gives its bytes, and is called only when `inputs` changed since the last build."""
+
+    url: str
+    inputs: tuple
+    make: Callable[[], bytes]
+
+
+@dataclass(frozen=True)
 class DayGroup:
     """The posts of one day under one Blogger-style date header."""
 
@@ -88,7 +98,7 @@ class Meta:
 class SitePlan:
     pages: tuple[PageSpec, ...]
     feeds: tuple[FeedSpec, ...]
-    files: tuple[tuple[str, bytes], ...]  # other files (vCards, sitemap.xml, robots.txt): (url, bytes)
+    files: tuple[FileSpec, ...]
     languages: tuple[str, ...]  # languages that have pages (each has its own widgets page)
 
 
@@ -125,10 +135,11 @@ def plan_site(index: SiteIndex, standalone: Sequence[StandalonePage], config: Si
                           feed_url=urls.label_feed_url(label.slug))
         feeds.append(FeedSpec(urls.label_feed_url(label.slug), "rss", f"{config.title}: {name}", default,
                               first, posts[: config.feed_size]))
-    pages.append(PageSpec("/label/", "labels.html", default, {
+    pages.append(PageSpec("/label/", "labels.html", default, inputs=(index.structure,), make=lambda: {
         "title": words["all_labels"],
         "labels": tuple(views.label_link(label.key, default, len(index.by_label[label.key]))
                         for label in index.labels),
+        "meta": _meta(config, default, ""),
     }))
 
     for year in index.years:
@@ -140,9 +151,10 @@ def plan_site(index: SiteIndex, standalone: Sequence[StandalonePage], config: Si
             pages += _listing(views, month.posts, urls.month_url(month.year, month.month), default, config,
                               full, kind="archive", title=name,
                               heading=words["showing_month"].format(month=name), show_all=True)
-    pages.append(PageSpec("/archive/", "archive.html", default, {
+    pages.append(PageSpec("/archive/", "archive.html", default, inputs=(index.structure,), make=lambda: {
         "title": words["full_archive"],
         "years": _archive_tree(views, index, default, titles_everywhere=True),
+        "meta": _meta(config, default, ""),
     }))
 
     for page in standalone:
@@ -154,14 +166,15 @@ def plan_site(index: SiteIndex, standalone: Sequence[StandalonePage], config: Si
                           json_ld=_contacts_json_ld(views, page.contacts)),
         }))
 
-    files: list[tuple[str, bytes]] = []
+    files: list[FileSpec] = []
     if contacts:
         pages.append(PageSpec("/contacts/", "contacts.html", default, {
             "title": words["contacts"],
             "contacts": tuple(views.card(c, default) for c in contacts),
             "meta": _meta(config, default, words["contact_us"], json_ld=_contacts_json_ld(views, contacts)),
         }))
-        files += [(f"/contacts/{c.id}.vcf", vcard(c, views.absolute(f"/contacts/#contact-{c.id}")))
+        files += [FileSpec(f"/contacts/{c.id}.vcf", (c, views.absolute(f"/contacts/#contact-{c.id}")),
+                           lambda c=c: vcard(c, views.absolute(f"/contacts/#contact-{c.id}")))
                   for c in contacts]
     pages.append(PageSpec("/search/", "search.html", default, {
         "title": words["search"], "meta": _meta(config, default, ""),
@@ -176,8 +189,10 @@ def plan_site(index: SiteIndex, standalone: Sequence[StandalonePage], config: Si
             "title": words["moved_to"].format(url=views.href(redirect.new)),
             "target_href": views.href(redirect.new), "target_absolute": views.absolute(redirect.new),
             "meta": _meta(config, default, "")}, indexable=False))
-    files.append(("/_redirects", netlify_redirects(redirects, config.base_path)))
-    files.append(("/nginx-redirects.conf", nginx_map(redirects, config.base_path)))
+    files.append(FileSpec("/_redirects", (tuple(redirects), config.base_path),
+                          lambda: netlify_redirects(redirects, config.base_path)))
+    files.append(FileSpec("/nginx-redirects.conf", (tuple(redirects), config.base_path),
+                          lambda: nginx_map(redirects, config.base_path)))
 
     languages = tuple(sorted({p.language for p in pages}))
     for code in languages:
@@ -185,8 +200,11 @@ def plan_site(index: SiteIndex, standalone: Sequence[StandalonePage], config: Si
     for spec in pages:
         if spec.inputs is None:
             spec.context.setdefault("meta", _meta(config, spec.language, ""))
-    files.append(("/sitemap.xml", sitemap(_sitemap_entries(pages, index, views))))
-    files.append(("/robots.txt", robots(views.absolute("/sitemap.xml"))))
+    # The sitemap lists the indexable pages, with the dates and language versions of posts.
+    files.append(FileSpec("/sitemap.xml", (index.structure, tuple(spec.url for spec in pages if spec.indexable)),
+                          lambda: sitemap(_sitemap_entries(pages, index, views))))
+    files.append(FileSpec("/robots.txt", (views.absolute("/sitemap.xml"),),
+                          lambda: robots(views.absolute("/sitemap.xml"))))
     return SitePlan(tuple(pages), tuple(feeds), tuple(files), languages)
 
 
@@ -346,12 +364,13 @@ def _widgets_page(views: ViewMaker, index: SiteIndex, language: str, config: Sit
     changes the counts, and only this page has to be written again."""
     words = i18n.messages(language)
     return PageSpec(urls.widgets_url(url_prefix(language) if language != config.default_language else ""),
-                    "widgets.html", language, {
+                    "widgets.html", language, inputs=(index.structure,), indexable=False, make=lambda: {
                         "title": f"{words['labels']} · {words['blog_archive']}",
                         "labels": tuple(views.label_link(label.key, language, len(index.by_label[label.key]))
                                         for label in sorted(index.labels, key=lambda lb: lb.name(language).lower())),
                         "archive": _archive_tree(views, index, language, titles_everywhere=False),
-                    }, indexable=False)
+                        "meta": _meta(config, language, ""),
+                    })
 
 
 def _feeds(posts: Sequence[Post], rss_url: str, atom_url: str, title: str, language: str, link_url: str,

@@ -27,7 +27,7 @@ from zqsite.feeds import render_feed
 from zqsite.index import SiteIndex, build_index
 from zqsite.models import SiteContent
 from zqsite.models import Post
-from zqsite.pages import FeedSpec, PageSpec, SitePlan, plan_site
+from zqsite.pages import FeedSpec, FileSpec, PageSpec, SitePlan, plan_site
 from zqsite.reader import ReadOptions, read_site, reading_signature
 from zqsite.render import Renderer
 from zqsite.search import SEARCH_ROOT, SearchUnavailable, build_search_files, pagefind_version
@@ -75,6 +75,20 @@ class BuildReport:
     files_deleted: int
     warnings: tuple[Problem, ...]
     seconds: float
+    phases: tuple[tuple[str, float], ...] = ()  # (phase, seconds), in order: `build --timings`
+
+
+class PhaseClock:
+    """How long each phase of a build took (seconds since the previous mark)."""
+
+    def __init__(self, started: float) -> None:
+        self._last = started
+        self.phases: list[tuple[str, float]] = []
+
+    def mark(self, phase: str) -> None:
+        now = time.perf_counter()
+        self.phases.append((phase, now - self._last))
+        self._last = now
 
 
 @dataclass
@@ -91,7 +105,7 @@ def default_config_path() -> Path | None:
     return path if path.is_file() else None
 
 
-def load_site(options: BuildOptions) -> LoadedSite:
+def load_site(options: BuildOptions, clock: PhaseClock | None = None) -> LoadedSite:
     """Configuration and content, validated; BuildFailed lists every error (and the warnings)."""
     config_path = options.config_path if options.config_path is not None else default_config_path()
     config, problems = load_config(config_path, str(config_path) if config_path else None)
@@ -105,11 +119,15 @@ def load_site(options: BuildOptions) -> LoadedSite:
     cache = BuildCache(options.cache_folder, reading_signature(options.content_dir, config), options.output_dir)
     workers = options.workers or os.cpu_count() or 1
     content = read_site(options.content_dir, config, read_options, problems, cache, workers)
+    if clock:
+        clock.mark(f"read {content.posts_read} of {len(content.posts)} posts")
     if problems.errors or (options.strict and problems.warnings):
         raise BuildFailed(problems, "warnings are errors with --strict" if not problems.errors else "build failed")
     index = build_index(content.posts, content.labels, config.default_language)
     if content.posts_read > 500:
         _return_free_memory()
+    if clock:
+        clock.mark("index")
     return LoadedSite(config, content, index, cache, problems)
 
 
@@ -137,26 +155,30 @@ def build_site(options: BuildOptions, progress: Callable[[int, int], None] | Non
 
 def _build(options: BuildOptions, progress: Callable[[int, int], None] | None) -> BuildReport:
     started = time.perf_counter()
+    clock = PhaseClock(started)
     protected = [options.content_dir, options.templates_dir, options.static_dir, PROJECT_ROOT]
     output = check_output_dir(options.output_dir, protected)  # before any work, and before the cache is written
     snapshot = input_snapshot(options)
     unchanged = _unchanged_build(options, output, snapshot, started)
+    clock.mark("check for changes")
     if unchanged is not None:
-        return unchanged
-    site = load_site(options)
+        return replace(unchanged, phases=tuple(clock.phases))
+    site = load_site(options, clock)
     cache = site.cache
     views = ViewMaker(site.config, site.index.labels, site.index.versions)
     plan = plan_site(site.index, site.content.pages, site.config, views, site.content.contacts)
+    clock.mark("plan pages")
     renderer = _make_renderer(options, site, plan, views)
     renderer.check_templates()
     static_files = _static_files(options.static_dir)
     known = {output_path(spec.url) for spec in plan.pages} | {output_path(f.url) for f in plan.feeds}
-    known |= {output_path(url) for url, _ in plan.files}
+    known |= {output_path(file.url) for file in plan.files}
     known |= {rel for rel, _ in static_files} | {a.url.lstrip("/") for a in site.content.assets}
     warnings = list(site.problems.warnings) + check_post_links(site.index.all_posts, known, site.config)
     if options.strict and len(warnings) > len(site.problems.warnings):
         raise BuildFailed(warnings, "warnings are errors with --strict")
     label_names = {label.key: label.name(site.config.default_language) for label in site.index.labels}
+    clock.mark("check templates and links")
 
     fingerprints = Fingerprints(site, renderer, options.templates_dir)
     previous = cache if options.use_cache else None
@@ -170,6 +192,7 @@ def _build(options: BuildOptions, progress: Callable[[int, int], None] | None) -
             mark = fingerprints.page(spec)
             if not _reuse(writer, previous, rel, mark, manifest):
                 changed.append((rel, spec, mark))
+        clock.mark("compare pages with the last build")
         done = total - len(plan.feeds) - len(changed)
         for position, data in render_pages(renderer, [c[1] for c in changed], workers):
             rel, _spec, mark = changed[position]
@@ -179,6 +202,7 @@ def _build(options: BuildOptions, progress: Callable[[int, int], None] | None) -
             done += 1
             if progress and done % 500 == 0:
                 progress(done, total)
+        clock.mark(f"render {len(changed)} pages")
         for feed in plan.feeds:
             rel = output_path(feed.url)
             mark = fingerprints.feed(feed)
@@ -186,27 +210,36 @@ def _build(options: BuildOptions, progress: Callable[[int, int], None] | None) -
                 data = render_feed(feed, site.config, label_names)
                 writer.write(rel, data)
                 manifest[rel] = (mark, len(data))
-        for url, data in plan.files:
-            writer.write(output_path(url), data)
+        for file in plan.files:
+            rel = output_path(file.url)
+            mark = fingerprints.file(file)
+            if not _reuse(writer, previous, rel, mark, manifest):
+                data = file.make()
+                writer.write(rel, data)
+                manifest[rel] = (mark, len(data))
+        clock.mark("feeds and files")
         warnings += _write_search_index(writer, site, fingerprints, options.update_search)
+        clock.mark("search index")
         for rel, path in static_files:
             writer.copy(rel, path)
         for asset in site.content.assets:
             writer.copy(asset.url.lstrip("/"), Path(asset.source))
         stats = writer.commit()
         published = writer.files()
+    clock.mark("static files and publish")
     cache.save(manifest)
     due = site.content.next_due.isoformat() if site.content.next_due else ""
     cache.save_last_build({
         "snapshot": snapshot, "output": _digest_of_listing(published), "due": due,
         "posts": len(site.index.all_posts), "pages": len(plan.pages),
         "warnings": [(w.path, w.line, w.message) for w in warnings]})
+    clock.mark("save the build cache")
     if progress:
         progress(total, total)
     return BuildReport(
         posts=len(site.index.all_posts), pages=len(plan.pages), files_written=stats.written,
         files_unchanged=stats.unchanged, files_deleted=stats.deleted,
-        warnings=tuple(warnings), seconds=time.perf_counter() - started)
+        warnings=tuple(warnings), seconds=time.perf_counter() - started, phases=tuple(clock.phases))
 
 
 def input_snapshot(options: BuildOptions) -> str:
@@ -328,6 +361,11 @@ class Fingerprints:
     def search(self, engine_version: str) -> str:
         digest = hashlib.sha256(f"{engine_version}|{self._base_path}".encode())
         digest.update(b"".join(self._post_marks.values()))
+        return digest.hexdigest()
+
+    def file(self, file: FileSpec) -> str:
+        digest = hashlib.sha256(self._theme)
+        digest.update(repr((file.url, file.inputs)).encode())
         return digest.hexdigest()
 
     def feed(self, feed: FeedSpec) -> str:

@@ -98,8 +98,8 @@ def _read_posts(content_dir: Path, context: _Context, cache: BuildCache, workers
         stat = os.stat(name)
         hit = cache.post(rel, stat, lambda name=name: _read_bytes(name))  # no Path per file: slow
         if hit is not None and _still_valid(hit, name, context):
-            record, file_problems, assets, body = hit
-            found[number] = post_from_record(record, body)
+            record, file_problems, assets, body, summary = hit
+            found[number] = post_from_record(record, body, summary)
             context.problems.items.extend(Problem(*p) for p in file_problems)
             for url, source in assets:
                 context.assets.setdefault(url, Asset(url, source))
@@ -115,7 +115,7 @@ def _read_posts(content_dir: Path, context: _Context, cache: BuildCache, workers
         found[number] = post
         cache.store_post(post.source_path, stat, key, post_to_record(post),
                          tuple((p.path, p.line, p.message, p.is_error) for p in file_problems.items),
-                         assets, post.body_html)
+                         assets, post.body_html, post.summary_html)
     cache.forget_others({rel for rel, _path in files})
     return [post for post in found if post is not None], len(new)
 
@@ -162,7 +162,8 @@ def _read_new_post(name: str, context: _Context | None = None) -> tuple[Post | N
         file_problems.warning(draft.doc.path, line, f"image '{src}' not found (looked beside "
                               "the post and in the content folder)")
     post = _make_post(draft, body)
-    digest = hashlib.sha256(repr(post_to_record(post)).encode() + body.html.encode()).hexdigest()
+    converted = (body.html + "\0" + post.summary_html).encode()
+    digest = hashlib.sha256(repr(post_to_record(post)).encode() + converted).hexdigest()
     return replace(post, digest=digest), file_problems, body.assets, key
 
 
@@ -182,7 +183,7 @@ def _read_bytes(name: str) -> bytes:
 
 def _still_valid(hit: tuple, name: str, context: _Context) -> bool:
     """A cached post holds while its images are still there and its missing images still missing."""
-    _record, file_problems, assets, _body = hit
+    _record, file_problems, assets, _body, _summary = hit
     if not all(os.path.isfile(source) for _url, source in assets):
         return False
     for _path, _line, message, _is_error in file_problems:
@@ -259,7 +260,7 @@ def _make_post(draft: _Draft, body: "BodyResult") -> Post:
     url = draft.blogger_path or (urls.post_url(draft.date, slug) if slug else "")
     return Post(
         source_path=draft.doc.path, title=draft.title, date=draft.date, language=draft.language,
-        slug=slug or "", url=url, body=body.html, summary_html=summary_html,
+        slug=slug or "", url=url, body=body.html, summary=summary_html,
         labels=draft.labels, contacts=draft.contacts,
         source=draft.source or "", draft=draft.draft, translation_of=draft.translation_of, images=body.images,
         links=body.links, lines=tuple((key, line) for key, (line, _v) in draft.doc.front_matter.entries.items()),
