@@ -282,5 +282,6 @@ def test_worker_processes_and_one_process_build_the_same_bytes(tmp_path, monkeyp
                            now=FIXED_NOW, use_cache=False, workers=2)
     build_site(options)
     build_site(replace(options, output_dir=tmp_path / "serial", workers=1))
+    build_site(replace(options, output_dir=tmp_path / "three", workers=3))
     assert len(list((tmp_path / "parallel").rglob("*.html"))) > 400  # above the parallel thresholds
-    assert tree_digest(tmp_path / "parallel") == tree_digest(tmp_path / "serial")
+    assert tree_digest(tmp_path / "parallel") == tree_digest(tmp_path / "serial") == tree_digest(tmp_path / "three")

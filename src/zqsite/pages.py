@@ -43,10 +43,13 @@ class PageSpec:
 
     @property
     def context(self) -> dict[str, Any]:
-        if self._context is None:
-            assert self._make is not None
-            self._context = self._make()
-        return self._context
+        """The values the template shows; a page's lazily made values are made anew each time
+        and not kept (pages are rendered once, and 15,000 kept contexts would take hundreds
+        of megabytes)."""
+        if self._context is not None:
+            return self._context
+        assert self._make is not None
+        return self._make()
 
     def __repr__(self) -> str:
         return f"PageSpec({self.url!r}, {self.template!r})"

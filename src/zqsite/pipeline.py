@@ -390,12 +390,14 @@ _RENDER_JOB: tuple[Renderer, list[PageSpec]] | None = None  # what forked render
 
 
 def render_pages(renderer: Renderer, specs: list[PageSpec], workers: int) -> Iterator[tuple[int, bytes]]:
-    """(position in specs, HTML) of every page, in no particular order; many pages are
-    rendered by forked worker processes.
+    """(position in specs, HTML) of every page, in no particular order; with many pages,
+    forked worker processes render the lists, and the post pages with this process.
 
-    Post pages and the other pages go to separate workers: a listing page shows posts whose
-    HTML the worker renders once and keeps, and one worker keeping them all costs a fraction
-    of the memory of every worker keeping most of them. (Both kinds take about as long.)
+    A listing page shows posts whose HTML its renderer renders once and keeps; a post page
+    keeps nothing. Lists go to the workers (with two cores: one worker keeping every entry,
+    not two keeping most of them), post pages to this process, which holds the posts
+    already, while a worker copies what it touches of them. A worker done with the lists
+    takes post pages from the end, so that both finish together.
     """
     global _RENDER_JOB
     posts = [i for i, spec in enumerate(specs) if spec.template == "post.html"]
@@ -408,30 +410,43 @@ def render_pages(renderer: Renderer, specs: list[PageSpec], workers: int) -> Ite
             yield position, _render(renderer, specs[position])
         return
     _RENDER_JOB = (renderer, specs)
-    groups = [group for group in (posts, others) if group]
     gc.freeze()  # a worker's garbage collector would touch, and so copy, every object it inherits
     import multiprocessing  # imported when needed: a rebuild after an edit renders a few pages
     from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 
-    context = multiprocessing.get_context("fork")
-    pools = [ProcessPoolExecutor(max(1, workers // len(groups)), mp_context=context) for _ in groups]
+    pool = ProcessPoolExecutor(workers - 1, mp_context=multiprocessing.get_context("fork"))
+    lists = [others[i:i + RENDER_CHUNK] for i in range(0, len(others), RENDER_CHUNK)]
+    own = RENDER_CHUNK // 4  # post pages rendered here between two looks at the workers' results
+    first, last = 0, len(posts)  # post pages not taken yet: this process from the start, workers from the end
+
+    def next_job() -> list[int]:
+        nonlocal last
+        if lists:
+            return lists.pop(0)
+        take = min(RENDER_CHUNK, max(0, (last - first) // 2))  # leave this process its share
+        last -= take
+        return posts[last:last + take]
+
     try:
-        chunks = [iter([group[i:i + RENDER_CHUNK] for i in range(0, len(group), RENDER_CHUNK)]) for group in groups]
-        # A few chunks in flight per pool, not all: rendered pages wait in memory until written.
-        pending = {}
-        for number, pool in enumerate(pools):
-            for chunk in islice(chunks[number], 2):
-                pending[pool.submit(_render_chunk, chunk)] = number
-        while pending:
-            done, _ = wait(pending, return_when=FIRST_COMPLETED)
+        pending = set()
+        for _ in range(2 * (workers - 1)):  # a few jobs in flight: rendered pages wait in memory until written
+            job = next_job()
+            if job:
+                pending.add(pool.submit(_render_chunk, job))
+        while pending or first < last:
+            mine = posts[first:min(first + own, last)]
+            first += len(mine)
+            done, _ = wait(pending, timeout=0 if mine else None, return_when=FIRST_COMPLETED)
             for future in done:
-                number = pending.pop(future)
-                for chunk in islice(chunks[number], 1):
-                    pending[pools[number].submit(_render_chunk, chunk)] = number
+                pending.remove(future)
+                job = next_job()
+                if job:
+                    pending.add(pool.submit(_render_chunk, job))
                 yield from future.result()
+            for position in mine:
+                yield position, _render(renderer, specs[position])
     finally:
-        for pool in pools:
-            pool.shutdown(wait=True, cancel_futures=True)
+        pool.shutdown(wait=True, cancel_futures=True)
         _RENDER_JOB = None
         gc.unfreeze()
 
