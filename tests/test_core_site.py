@@ -871,6 +871,19 @@ def test_cli_builds_and_prints_a_one_line_summary(make_site):
     assert entry_titles(site.html("/")) == ["Cli post"]
 
 
+def test_cli_timings_lists_each_phase_and_the_work_it_did(make_site):
+    site = make_site(posts={"a.md": post("Cli post", "2024-01-01", labels=["x"])})
+    args = ("--content", site.content, "--output", site.output, "--config", site.config, "--no-cache", "--timings")
+    result = run_cli(*args)
+    assert result.returncode == 0, result.stderr
+    phases = [re.match(r" *(\d+\.\d{3}) s  (.+)$", line) for line in result.stdout.strip().splitlines()[1:]]
+    assert all(phases), result.stdout
+    names = [m.group(2) for m in phases]
+    assert names[:3] == ["check for changes", "read 1 of 1 posts", "index"]
+    assert any(re.fullmatch(r"render \d+ pages", name) for name in names)
+    assert names[-1] == "save the build cache"
+
+
 def test_cli_content_error_exits_1_and_names_the_file_and_line(make_site):
     broken = "---\ntitle: No date here\nlabels: [x]\n---\n\nText.\n"
     site = make_site(posts={"good.md": post("Fine", "2024-01-01", labels=["x"]), "bad.md": broken})

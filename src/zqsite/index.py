@@ -60,7 +60,8 @@ def build_index(posts: Sequence[Post], labels: Sequence[Label], default_language
     versions: dict[str, tuple[Post, ...]] = {}
     listed_of: dict[str, Post] = {}
     for group in groups.values():
-        ordered = tuple(sorted(group, key=lambda p: (p.translation_of is not None, p.language)))
+        ordered = (tuple(sorted(group, key=lambda p: (p.translation_of is not None, p.language)))
+                   if len(group) > 1 else tuple(group))
         listed = next((p for p in ordered if p.language == default_language), ordered[0])
         for post in ordered:
             versions[post.url] = ordered

@@ -14,7 +14,7 @@ from datetime import datetime
 from itertools import islice
 from pathlib import Path
 from typing import Callable, Iterator
-from urllib.parse import unquote, urljoin, urlsplit
+from urllib.parse import unquote, urljoin
 
 import jinja2
 
@@ -476,11 +476,13 @@ def check_post_links(posts: tuple[Post, ...], known_files: set[str], config: Sit
     for post in posts:
         for link, line in post.links:
             if link.startswith("/"):  # site-root links are published below the base path
-                link_target = base + link.lstrip("/")
+                link_target = base + link[1:]
             else:
-                link_target = urljoin(base + post.url.lstrip("/"), link)
-            target = urlsplit(link_target).path
-            target = unquote(target)
+                link_target = urljoin(base + post.url[1:], link)
+            # A local link has no scheme or host: its path ends at the query or fragment.
+            target = link_target.partition("#")[0].partition("?")[0]
+            if "%" in target:
+                target = unquote(target)
             if not target.startswith(base):
                 continue
             if output_path("/" + target[len(base):]) not in known_files:

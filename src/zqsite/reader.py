@@ -94,8 +94,7 @@ def _read_posts(content_dir: Path, context: _Context, cache: BuildCache, workers
     files = _markdown_files(content_dir, "posts")
     found: list[Post | None] = [None] * len(files)
     new: list[tuple[int, str, os.stat_result]] = []  # not in the cache, or changed
-    for number, (rel, name) in enumerate(files):
-        stat = os.stat(name)
+    for number, (rel, name, stat) in enumerate(files):
         hit = cache.post(rel, stat, lambda name=name: _read_bytes(name))  # no Path per file: slow
         if hit is not None and _still_valid(hit, name, context):
             record, file_problems, assets, body, summary = hit
@@ -116,7 +115,7 @@ def _read_posts(content_dir: Path, context: _Context, cache: BuildCache, workers
         cache.store_post(post.source_path, stat, key, post_to_record(post),
                          tuple((p.path, p.line, p.message, p.is_error) for p in file_problems.items),
                          assets, post.body_html, post.summary_html)
-    cache.forget_others({rel for rel, _path in files})
+    cache.forget_others({rel for rel, _path, _stat in files})
     return [post for post in found if post is not None], len(new)
 
 
@@ -167,13 +166,23 @@ def _read_new_post(name: str, context: _Context | None = None) -> tuple[Post | N
     return replace(post, digest=digest), file_problems, body.assets, key
 
 
-def _markdown_files(content_dir: Path, folder: str) -> list[tuple[str, str]]:
-    """(path relative to the content folder, path) of every .md file below a folder, sorted."""
+def _markdown_files(content_dir: Path, folder: str) -> list[tuple[str, str, os.stat_result]]:
+    """(path relative to the content folder, path, stat) of every .md file below a folder, sorted."""
     found = []
-    for directory, _dirs, names in os.walk(content_dir / folder):
-        prefix = os.path.relpath(directory, content_dir).replace(os.sep, "/")
-        found += [(f"{prefix}/{name}", os.path.join(directory, name)) for name in names if name.endswith(".md")]
-    return sorted(found)
+    stack = [(f"{folder}/", os.path.join(content_dir, folder))]
+    while stack:
+        prefix, directory = stack.pop()
+        try:
+            entries = list(os.scandir(directory))
+        except FileNotFoundError:
+            continue
+        for entry in entries:
+            if entry.is_dir(follow_symlinks=False):
+                stack.append((f"{prefix}{entry.name}/", entry.path))
+            elif entry.name.endswith(".md"):
+                found.append((prefix + entry.name, entry.path, entry.stat()))
+    found.sort(key=lambda item: item[0])
+    return found
 
 
 def _read_bytes(name: str) -> bytes:
