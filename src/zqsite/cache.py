@@ -20,7 +20,7 @@ import os
 import shutil
 import tempfile
 import zlib
-from dataclasses import fields
+from dataclasses import dataclass, fields
 from functools import lru_cache
 from datetime import datetime
 from pathlib import Path
@@ -29,7 +29,7 @@ from typing import Any, Callable
 from zqsite.models import Contact, Post
 
 log = logging.getLogger(__name__)
-MAGIC = b"zqsite-cache 6\n"
+MAGIC = b"zqsite-cache 7\n"
 _CONVERTED_FIELDS = ("body", "summary")  # stored apart, in the shards
 
 
@@ -150,6 +150,17 @@ def _manifest_name(kind: str, output: Path | None) -> str:
     return f"{kind}-{hashlib.sha256(where.encode()).hexdigest()[:16]}.bin"
 
 
+@dataclass(frozen=True)
+class LastPages:
+    """What the last build into an output folder made of its pages, feeds and files."""
+
+    frame: str  # Fingerprints.frame of that build ("": some page had no fingerprint)
+    pages: dict[str, tuple[str, int]]  # output path -> (fingerprint, size of the file)
+    shows: dict[str, tuple[str, ...]]  # output path -> URLs of the posts the page shows
+    posts: dict[str, bytes]  # post URL -> the post's fingerprint
+    page_count: int  # HTML pages
+
+
 def read_last_build(folder: Path, output: Path) -> dict | None:
     """What the last build into `output` was made from and reported (without loading the posts)."""
     found = _load(folder / _manifest_name("last", output))
@@ -166,6 +177,7 @@ class BuildCache:
         self._pages_file = _manifest_name("pages", output)
         self._posts: dict[str, tuple] = {}
         self._pages: dict[str, tuple[str, int]] = {}
+        self.last_pages: LastPages | None = None
         self._dirty = False
         self._shards: dict[str, dict[str, tuple[str, str]]] = {}  # loaded shards: name -> {file hash: (body, summary)}
         self._dirty_shards: set[str] = set()
@@ -173,9 +185,10 @@ class BuildCache:
             stored = _load(folder / "posts.bin")
             if isinstance(stored, dict) and stored.get("signature") == signature:
                 self._posts = stored.get("posts", {})
-            pages = _load(folder / self._pages_file)
-            if isinstance(pages, dict):
-                self._pages = pages
+            stored = _load(folder / self._pages_file)
+            if isinstance(stored, dict) and set(stored) == {f.name for f in fields(LastPages)}:
+                self.last_pages = LastPages(**stored)
+                self._pages = self.last_pages.pages
 
     # Posts: rel path -> (mtime_ns, size, sha256 of bytes, post record, problems, assets);
     # shards: the hash's first two digits -> {sha256 of the post's bytes: (body HTML, summary HTML)}
@@ -242,7 +255,7 @@ class BuildCache:
         if self.folder is not None:
             _dump(self.folder / _manifest_name("last", self._output), record)
 
-    def save(self, pages: dict[str, tuple[str, int]] | None = None) -> None:
+    def save(self, pages: LastPages | None = None) -> None:
         if self.folder is None:
             return
         if self._dirty:
@@ -256,6 +269,6 @@ class BuildCache:
             self._dirty_shards.clear()
             _dump(self.folder / "posts.bin", {"signature": self.signature, "posts": self._posts})
             self._dirty = False
-        if pages is not None and pages != self._pages:
-            _dump(self.folder / self._pages_file, pages)
-            self._pages = pages
+        if pages is not None and pages != self.last_pages:
+            _dump(self.folder / self._pages_file, {f.name: getattr(pages, f.name) for f in fields(pages)})
+            self.last_pages, self._pages = pages, pages.pages

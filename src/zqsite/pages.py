@@ -106,8 +106,14 @@ class SitePlan:
 
 
 def plan_site(index: SiteIndex, standalone: Sequence[StandalonePage], config: SiteConfig,
-              views: ViewMaker, contacts: Sequence[Contact] = ()) -> SitePlan:
-    """Every page and feed of the site, in a stable order."""
+              views: ViewMaker, contacts: Sequence[Contact] = (),
+              wanted: Callable[[str], bool] | None = None) -> SitePlan:
+    """Every page and feed of the site, in a stable order.
+
+    `wanted(url)`: only the pages and files it accepts (every feed), when the build knows
+    the others are as the last build made them; lists and post pages it rejects are not
+    even described.
+    """
     default = config.default_language
     pages: list[PageSpec] = []
     feeds: list[FeedSpec] = []
@@ -115,7 +121,7 @@ def plan_site(index: SiteIndex, standalone: Sequence[StandalonePage], config: Si
     full = config.listing == "full"
 
     pages += _listing(views, index.listing, "/", default, config, full, kind="home",
-                      title=config.title, heading="", keep_empty=True)
+                      title=config.title, heading="", keep_empty=True, wanted=wanted)
     feeds += _feeds(index.listing, "/feed.xml", "/atom.xml", config.title, default, "/", config)
 
     for code, posts in index.by_language.items():
@@ -123,11 +129,13 @@ def plan_site(index: SiteIndex, standalone: Sequence[StandalonePage], config: Si
             continue
         home = urls.language_home_url(url_prefix(code))
         title = f"{config.title} ({native_name(code)})"
-        pages += _listing(views, posts, home, code, config, full, kind="home", title=title, heading="")
+        pages += _listing(views, posts, home, code, config, full, kind="home", title=title, heading="",
+                          wanted=wanted)
         feeds += _feeds(posts, f"{home}feed.xml", f"{home}atom.xml", title, code, home, config)
 
     for post in index.all_posts:
-        pages.append(_post_page(views, post, index, config))
+        if wanted is None or wanted(post.url):
+            pages.append(_post_page(views, post, index, config))
 
     for label in index.labels:
         posts = index.by_label[label.key]
@@ -135,7 +143,7 @@ def plan_site(index: SiteIndex, standalone: Sequence[StandalonePage], config: Si
         first = urls.label_url(label.slug)
         pages += _listing(views, posts, first, default, config, full, kind="label", title=name,
                           heading=words["showing_label"].format(label=name), show_all=True,
-                          feed_url=urls.label_feed_url(label.slug))
+                          feed_url=urls.label_feed_url(label.slug), wanted=wanted)
         feeds.append(FeedSpec(urls.label_feed_url(label.slug), "rss", f"{config.title}: {name}", default,
                               first, posts[: config.feed_size]))
     pages.append(PageSpec("/label/", "labels.html", default, inputs=(index.structure,), make=lambda: {
@@ -148,12 +156,12 @@ def plan_site(index: SiteIndex, standalone: Sequence[StandalonePage], config: Si
     for year in index.years:
         pages += _listing(views, year.posts, urls.year_url(year.year), default, config, full, kind="archive",
                           title=str(year.year), heading=words["showing_year"].format(year=year.year),
-                          show_all=True)
+                          show_all=True, wanted=wanted)
         for month in year.months:
             name = i18n.month_name(month.year, month.month, default)
             pages += _listing(views, month.posts, urls.month_url(month.year, month.month), default, config,
                               full, kind="archive", title=name,
-                              heading=words["showing_month"].format(month=name), show_all=True)
+                              heading=words["showing_month"].format(month=name), show_all=True, wanted=wanted)
     pages.append(PageSpec("/archive/", "archive.html", default, inputs=(index.structure,), make=lambda: {
         "title": words["full_archive"],
         "years": _archive_tree(views, index, default, titles_everywhere=True),
@@ -197,7 +205,7 @@ def plan_site(index: SiteIndex, standalone: Sequence[StandalonePage], config: Si
     files.append(FileSpec("/nginx-redirects.conf", (tuple(redirects), config.base_path),
                           lambda: nginx_map(redirects, config.base_path)))
 
-    languages = tuple(sorted({p.language for p in pages}))
+    languages = tuple(sorted({default, *index.by_language, *(page.language for page in standalone)}))
     for code in languages:
         pages.append(_widgets_page(views, index, code, config))
     for spec in pages:
@@ -208,6 +216,9 @@ def plan_site(index: SiteIndex, standalone: Sequence[StandalonePage], config: Si
                           lambda: sitemap(_sitemap_entries(pages, index, views))))
     files.append(FileSpec("/robots.txt", (views.absolute("/sitemap.xml"),),
                           lambda: robots(views.absolute("/sitemap.xml"))))
+    if wanted is not None:
+        pages = [spec for spec in pages if wanted(spec.url)]
+        files = [file for file in files if wanted(file.url)]
     return SitePlan(tuple(pages), tuple(feeds), tuple(files), languages)
 
 
@@ -246,12 +257,16 @@ def _sitemap_entries(pages: Sequence[PageSpec], index: SiteIndex, views: ViewMak
 
 def _listing(views: ViewMaker, posts: Sequence[Post], first_url: str, language: str, config: SiteConfig,
              full: bool, *, kind: str, title: str, heading: str, show_all: bool = False,
-             feed_url: str = "", keep_empty: bool = False) -> list[PageSpec]:
+             feed_url: str = "", keep_empty: bool = False,
+             wanted: Callable[[str], bool] | None = None) -> list[PageSpec]:
     """The pages of one paginated list: first_url, then first_url/page/N.html … first_url/page/1.html."""
     chunks = paginate(posts, config.posts_per_page) or ([(0, ())] if keep_empty else [])
     words = i18n.messages(language)
     specs = []
     for position, (number, chunk) in enumerate(chunks):
+        url = urls.paginated(first_url, number)
+        if wanted is not None and not wanted(url):
+            continue
         newer = urls.paginated(first_url, chunks[position - 1][0]) if position > 0 else ""
         older = urls.paginated(first_url, chunks[position + 1][0]) if position + 1 < len(chunks) else ""
 
@@ -275,7 +290,7 @@ def _listing(views: ViewMaker, posts: Sequence[Post], first_url: str, language: 
             }
 
         shown = tuple(p.url for p in chunk)
-        specs.append(PageSpec(urls.paginated(first_url, number), "list.html", language, make=make, shows=shown,
+        specs.append(PageSpec(url, "list.html", language, make=make, shows=shown,
                               inputs=(kind, title, number, heading, show_all, full, newer, older,
                                       feed_url, _versions_of(chunk, views))))
     return specs

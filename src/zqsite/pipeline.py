@@ -11,7 +11,6 @@ import time
 import traceback
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from itertools import islice
 from pathlib import Path
 from typing import Callable, Iterator
 from urllib.parse import unquote, urljoin
@@ -20,14 +19,14 @@ import jinja2
 
 from zqsite import i18n
 from zqsite import __version__
-from zqsite.cache import BuildCache, CacheLost, code_digest, discard_posts, post_to_record, read_last_build
+from zqsite.cache import BuildCache, CacheLost, LastPages, code_digest, discard_posts, post_to_record, read_last_build
 from zqsite.config import CONFIG_FILE_NAME, SiteConfig, load_config
 from zqsite.errors import BuildFailed, Problem, Problems
 from zqsite.feeds import render_feed
 from zqsite.index import SiteIndex, build_index
 from zqsite.models import SiteContent
 from zqsite.models import Post
-from zqsite.pages import FeedSpec, FileSpec, PageSpec, SitePlan, plan_site
+from zqsite.pages import FeedSpec, FileSpec, PageSpec, plan_site
 from zqsite.reader import ReadOptions, read_site, reading_signature
 from zqsite.render import Renderer
 from zqsite.search import SEARCH_ROOT, SearchUnavailable, build_search_files, pagefind_version
@@ -145,15 +144,27 @@ def _return_free_memory() -> None:
 def build_site(options: BuildOptions, progress: Callable[[int, int], None] | None = None) -> BuildReport:
     """Builds the whole site and publishes it only if every phase succeeded."""
     try:
-        return _build(options, progress)
+        return _build_once(options, progress)
     except CacheLost as exc:  # nothing was published: build again, reading every post
         log.warning("%s; reading every post again", exc)
         assert options.cache_folder is not None
         discard_posts(options.cache_folder)
-        return _build(options, progress)
+        return _build_once(options, progress)
 
 
-def _build(options: BuildOptions, progress: Callable[[int, int], None] | None) -> BuildReport:
+def _build_once(options: BuildOptions, progress: Callable[[int, int], None] | None) -> BuildReport:
+    try:
+        return _build(options, progress, from_last_build=True)
+    except _LastBuildGone as exc:  # nothing was published: plan every page this time
+        log.info("%s is not as the last build left it; planning every page", exc)
+        return _build(options, progress, from_last_build=False)
+
+
+class _LastBuildGone(Exception):
+    """A published file the build meant to keep is missing or was changed."""
+
+
+def _build(options: BuildOptions, progress: Callable[[int, int], None] | None, from_last_build: bool) -> BuildReport:
     started = time.perf_counter()
     clock = PhaseClock(started)
     protected = [options.content_dir, options.templates_dir, options.static_dir, PROJECT_ROOT]
@@ -166,13 +177,30 @@ def _build(options: BuildOptions, progress: Callable[[int, int], None] | None) -
     site = load_site(options, clock)
     cache = site.cache
     views = ViewMaker(site.config, site.index.labels, site.index.versions)
-    plan = plan_site(site.index, site.content.pages, site.config, views, site.content.contacts)
-    clock.mark("plan pages")
-    renderer = _make_renderer(options, site, plan, views)
+    renderer = _make_renderer(options, site)
+    fingerprints = Fingerprints(site, renderer, options.templates_dir)
+    frame = fingerprints.frame(site)
+    last = cache.last_pages if options.use_cache and from_last_build else None
+    # The same frame as the last build: the same pages, each showing the same as then unless
+    # it shows a post that changed. Only those are planned; the others are kept as they are.
+    kept: dict[str, tuple[str, int]] = {}
+    if last is not None and last.frame == frame:
+        changed_posts = fingerprints.changed_posts(last.posts)
+        affected = {rel for rel, shows in last.shows.items() if not changed_posts.isdisjoint(shows)}
+        plan = plan_site(site.index, site.content.pages, site.config, views, site.content.contacts,
+                         wanted=lambda url: output_path(url) in affected)
+        feeds = {output_path(feed.url) for feed in plan.feeds}
+        kept = {rel: entry for rel, entry in last.pages.items() if rel not in affected and rel not in feeds}
+        shows, page_count = last.shows, last.page_count
+    else:
+        plan = plan_site(site.index, site.content.pages, site.config, views, site.content.contacts)
+        shows = {output_path(spec.url): spec.shows for spec in plan.pages if spec.shows}
+        page_count = len(plan.pages)
+    clock.mark(f"plan {len(plan.pages)} pages")
     renderer.check_templates()
     static_files = _static_files(options.static_dir)
     known = {output_path(spec.url) for spec in plan.pages} | {output_path(f.url) for f in plan.feeds}
-    known |= {output_path(file.url) for file in plan.files}
+    known |= {output_path(file.url) for file in plan.files} | set(kept)
     known |= {rel for rel, _ in static_files} | {a.url.lstrip("/") for a in site.content.assets}
     warnings = list(site.problems.warnings) + check_post_links(site.index.all_posts, known, site.config)
     if options.strict and len(warnings) > len(site.problems.warnings):
@@ -180,19 +208,24 @@ def _build(options: BuildOptions, progress: Callable[[int, int], None] | None) -
     label_names = {label.key: label.name(site.config.default_language) for label in site.index.labels}
     clock.mark("check templates and links")
 
-    fingerprints = Fingerprints(site, renderer, options.templates_dir)
     previous = cache if options.use_cache else None
     manifest: dict[str, tuple[str, int]] = {}
+    unmarked = 0  # pages without a fingerprint: rendered every time
     workers = options.workers or os.cpu_count() or 1
     with SiteWriter(options.output_dir, protected) as writer:
+        for rel, entry in kept.items():
+            if not writer.keep_if_published(rel, entry[1]):
+                raise _LastBuildGone(rel)
+            manifest[rel] = entry
         total = len(plan.pages) + len(plan.feeds)
         changed: list[tuple[str, PageSpec, str]] = []
         for spec in plan.pages:
             rel = output_path(spec.url)
             mark = fingerprints.page(spec)
+            unmarked += not mark
             if not _reuse(writer, previous, rel, mark, manifest):
                 changed.append((rel, spec, mark))
-        clock.mark("compare pages with the last build")
+        clock.mark(f"compare {len(plan.pages)} pages with the last build, keep {len(kept)}")
         done = total - len(plan.feeds) - len(changed)
         for position, data in render_pages(renderer, [c[1] for c in changed], workers):
             rel, _spec, mark = changed[position]
@@ -227,17 +260,17 @@ def _build(options: BuildOptions, progress: Callable[[int, int], None] | None) -
         stats = writer.commit()
         published = writer.files()
     clock.mark("static files and publish")
-    cache.save(manifest)
+    cache.save(LastPages(frame if not unmarked else "", manifest, shows, fingerprints.post_marks, page_count))
     due = site.content.next_due.isoformat() if site.content.next_due else ""
     cache.save_last_build({
         "snapshot": snapshot, "output": _digest_of_listing(published), "due": due,
-        "posts": len(site.index.all_posts), "pages": len(plan.pages),
+        "posts": len(site.index.all_posts), "pages": page_count,
         "warnings": [(w.path, w.line, w.message) for w in warnings]})
     clock.mark("save the build cache")
     if progress:
         progress(total, total)
     return BuildReport(
-        posts=len(site.index.all_posts), pages=len(plan.pages), files_written=stats.written,
+        posts=len(site.index.all_posts), pages=page_count, files_written=stats.written,
         files_unchanged=stats.unchanged, files_deleted=stats.deleted,
         warnings=tuple(warnings), seconds=time.perf_counter() - started, phases=tuple(clock.phases))
 
@@ -334,8 +367,23 @@ class Fingerprints:
         self._renderer = renderer
         self._by_language: dict[str, bytes] = {}
         self._base_path = site.config.base_path
-        self._post_marks = {post.url: (post.digest or repr(post_to_record(post))).encode()
-                            for post in site.index.all_posts}
+        self._post_marks = self.post_marks = {post.url: (post.digest or repr(post_to_record(post))).encode()
+                                              for post in site.index.all_posts}
+
+    def frame(self, site: LoadedSite) -> str:
+        """Everything besides the posts' own content that decides which pages there are and
+        what they show: with the frame of the last build, a page changes only if a post it
+        shows changed."""
+        digest = hashlib.sha256(self._theme)
+        content = site.content
+        for code in sorted({site.config.default_language, *site.index.by_language, *(p.language for p in content.pages)}):
+            digest.update(self._language(code))
+        digest.update(site.index.structure.encode() + repr((content.pages, content.contacts)).encode())
+        return digest.hexdigest()
+
+    def changed_posts(self, last: dict[str, bytes]) -> set[str]:
+        """URLs of the posts whose fingerprint is not the one in `last`."""
+        return {url for url, mark in self._post_marks.items() if last.get(url) != mark}
 
     def _language(self, language: str) -> bytes:
         """What every page of a language shows around its content."""
@@ -491,7 +539,7 @@ def check_post_links(posts: tuple[Post, ...], known_files: set[str], config: Sit
     return problems
 
 
-def _make_renderer(options: BuildOptions, site: LoadedSite, plan: SitePlan, views: ViewMaker) -> Renderer:
+def _make_renderer(options: BuildOptions, site: LoadedSite) -> Renderer:
     languages = tuple(sorted({site.config.default_language, *site.index.by_language}))
     i18n.check_catalogues()
     return Renderer(options.templates_dir, site.config, site.content.pages, languages,
