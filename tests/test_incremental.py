@@ -113,6 +113,41 @@ def test_one_body_edit_rewrites_only_the_pages_that_show_it(workspace):
     assert len(changed) < len(after) // 4
 
 
+def test_a_body_edit_plans_and_renders_only_the_pages_that_show_the_post(workspace, monkeypatch):
+    # Nothing but a body changed: the build plans the pages that showed the post last time,
+    # and keeps every other page of the last build without describing it again.
+    from zqsite.render import Renderer
+
+    site, options, tmp_path = workspace
+    rendered = []
+    original = Renderer.render
+
+    def counting_render(self, spec):  # noqa: ANN001, ANN202
+        rendered.append(spec.url)
+        return original(self, spec)
+
+    monkeypatch.setattr(Renderer, "render", counting_render)
+    edit(site.content / "posts/2023/p04.md", "Paragraph one of post 4.", "Only this post changed.")
+    report = assert_same_as_cold(options, tmp_path)
+    incremental = rendered[:len(rendered) - report.pages]  # then the cold build rendered every page
+    planned = next(int(name.split()[1]) for name, _ in report.phases if name.startswith("plan "))
+    showing = sorted(str(p.relative_to(site.output)) for p in site.output.rglob("*.html")
+                     if "Only this post changed." in p.read_text())
+    assert planned == len(showing) == len(incremental), (planned, showing, incremental)
+    assert "/2023/05/post-4.html" in incremental and "/archive/" not in incremental
+
+
+def test_a_published_page_removed_by_hand_comes_back_with_a_body_edit(workspace, caplog):
+    site, options, tmp_path = workspace
+    caplog.set_level("INFO", logger="zqsite.pipeline")
+    other = site.out("/2024/02/post-1.html")  # shows nothing of the edited post: it was to be kept
+    other.unlink()
+    edit(site.content / "posts/2023/p04.md", "Paragraph one of post 4.", "Edited.")
+    assert_same_as_cold(options, tmp_path)
+    assert other.is_file()
+    assert "2024/02/post-1.html is not as the last build left it" in caplog.text
+
+
 def test_the_preview_and_the_published_site_keep_separate_page_manifests(workspace):
     site, options, tmp_path = workspace
     build_site(replace(options, output_dir=tmp_path / "preview", base_url="http://127.0.0.1:8000/"))
