@@ -2,9 +2,9 @@
 their file's bytes and by everything else that shapes them, and the previous build's pages.
 
 Posts without their bodies and summaries are one file, loaded whole; the bodies and
-summaries are in 256 shard files by the hash of their post's file, loaded only when a page
+summaries are in 4,096 shard files by the hash of their post's file, loaded only when a page
 that shows them is rendered and rewritten only when one of their posts changed: an edit to
-one post reads and writes a few hundred kilobytes instead of every body of the blog.
+one post reads and writes the few shards of the posts its pages show, not every body of the blog.
 
 Stored with `marshal` (plain data only; nothing in it can run code) behind a header with a
 format version and a checksum of the payload: a corrupt, truncated or foreign file is
@@ -29,7 +29,7 @@ from typing import Any, Callable
 from zqsite.models import Contact, Post
 
 log = logging.getLogger(__name__)
-MAGIC = b"zqsite-cache 7\n"
+MAGIC = b"zqsite-cache 8\n"
 _CONVERTED_FIELDS = ("body", "summary")  # stored apart, in the shards
 
 
@@ -72,6 +72,11 @@ def _load(path: Path) -> Any:
     except (ValueError, EOFError, TypeError):
         log.warning("ignoring %s: it is corrupt", path)
         return None
+
+
+def _shard_of(key: str) -> str:
+    # 4,096 shards: a page shows up to a few dozen posts, and their shards are read whole.
+    return key[:3]
 
 
 class CacheLost(Exception):
@@ -191,7 +196,7 @@ class BuildCache:
                 self._pages = self.last_pages.pages
 
     # Posts: rel path -> (mtime_ns, size, sha256 of bytes, post record, problems, assets);
-    # shards: the hash's first two digits -> {sha256 of the post's bytes: (body HTML, summary HTML)}
+    # shards: the hash's first three digits -> {sha256 of the post's bytes: (body HTML, summary HTML)}
     def post(self, rel: str, stat: os.stat_result, read_bytes) -> tuple | None:  # noqa: ANN001
         """(record, problems, assets, what loads the body, what loads the summary) of an
         unchanged post, or None."""
@@ -205,13 +210,13 @@ class BuildCache:
             self._posts[rel] = (stat.st_mtime_ns, stat.st_size, *entry[2:])
             self._dirty = True
         key = entry[2]
-        shard = self._shards.get(key[:2])  # None: not loaded yet (_converted loads it when needed)
+        shard = self._shards.get(_shard_of(key))  # None: not loaded yet (_converted loads it when needed)
         if shard is not None and key not in shard:
             return None  # its body is lost (a shard was corrupt): read the post again
         return entry[3], entry[4], entry[5], lambda: self._converted(key)[0], lambda: self._converted(key)[1]
 
     def _converted(self, key: str) -> tuple[str, str]:
-        name = key[:2]
+        name = _shard_of(key)
         shard = self._shards.get(name)
         if shard is None:
             shard = self._shards[name] = self._load_shard(name)
@@ -233,7 +238,7 @@ class BuildCache:
         if self.folder is None:
             return
         self._posts[rel] = (stat.st_mtime_ns, stat.st_size, key, record, problems, assets)
-        name = key[:2]
+        name = _shard_of(key)
         if name not in self._shards:
             self._shards[name] = self._load_shard(name)
         self._shards[name][key] = (body, summary)
@@ -243,7 +248,7 @@ class BuildCache:
     def forget_others(self, kept: set[str]) -> None:
         for rel in set(self._posts) - kept:
             key = self._posts.pop(rel)[2]
-            self._dirty_shards.add(key[:2])  # its body goes when the shard is written
+            self._dirty_shards.add(_shard_of(key))  # its body goes when the shard is written
             self._dirty = True
 
     # Pages: output path -> (fingerprint of what the page shows, size of the published file)
