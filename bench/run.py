@@ -109,11 +109,18 @@ def _tree_memory(root: int) -> int:
     return total
 
 
+# Every tool runs with Python's default of caching compiled modules: a machine that sets
+# PYTHONDONTWRITEBYTECODE (this one does) would make each run compile a tool's own modules
+# again (for zqsite, installed editable, about 0.1 s a run), which no user's machine does.
+TOOL_ENVIRONMENT = {name: value for name, value in os.environ.items() if name != "PYTHONDONTWRITEBYTECODE"}
+
+
 def run_measured(cmd: list[str], cwd: Path, env: dict[str, str] | None = None) -> Measure:
     """Runs a command; whole-process wall time and peak memory of its process tree."""
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         started = time.perf_counter()
-        process = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=out, stderr=err, stdin=subprocess.DEVNULL)
+        process = subprocess.Popen(cmd, cwd=cwd, env=env or TOOL_ENVIRONMENT, stdout=out, stderr=err,
+                                   stdin=subprocess.DEVNULL)
         peak = [0]
         done = threading.Event()
 
@@ -630,6 +637,8 @@ def main(argv: list[str] | None = None) -> int:
         f"children (shared pages of forked workers counted once), sampled every {SAMPLE_SECONDS * 1000:.0f} ms "
         "from /proc; max RSS (1 process): the largest single process, exact (wait4's ru_maxrss)",
         "- files written: files in the output that are new or whose inode or modification time changed",
+        "- every tool runs with Python's default of caching compiled modules (PYTHONDONTWRITEBYTECODE "
+        "removed from its environment)",
         f"- total time of this benchmark run: {time.perf_counter() - started:.0f} s; load average "
         f"{load_before:.1f} at the start, {load_after:.1f} at the end"
         + (" (above the number of cores: other work competed for them, expect slower, noisier figures)"
