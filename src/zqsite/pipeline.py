@@ -143,13 +143,22 @@ def _return_free_memory() -> None:
 
 def build_site(options: BuildOptions, progress: Callable[[int, int], None] | None = None) -> BuildReport:
     """Builds the whole site and publishes it only if every phase succeeded."""
+    # A build makes millions of objects and next to no cyclic garbage: the garbage collector's
+    # passes over them took a tenth of a rebuild after an edit. (Measured: the same peak memory
+    # for a cold build of 10,000 posts without it.) It runs again after the build.
+    collecting = gc.isenabled()
+    gc.disable()
     try:
-        return _build_once(options, progress)
-    except CacheLost as exc:  # nothing was published: build again, reading every post
-        log.warning("%s; reading every post again", exc)
-        assert options.cache_folder is not None
-        discard_posts(options.cache_folder)
-        return _build_once(options, progress)
+        try:
+            return _build_once(options, progress)
+        except CacheLost as exc:  # nothing was published: build again, reading every post
+            log.warning("%s; reading every post again", exc)
+            assert options.cache_folder is not None
+            discard_posts(options.cache_folder)
+            return _build_once(options, progress)
+    finally:
+        if collecting:
+            gc.enable()
 
 
 def _build_once(options: BuildOptions, progress: Callable[[int, int], None] | None) -> BuildReport:
