@@ -36,9 +36,11 @@ class _JoinCjkLines(Preprocessor):
     and wrong between Chinese or Japanese characters ("肇慶 市").
     """
 
+    active = True  # False for a text without any CJK character (most posts): nothing to join
+
     def run(self, lines: list[str]) -> list[str]:
-        if not any(_ANY_CJK.search(line) for line in lines):
-            return lines  # most posts: no line to join, and one search per line is cheaper
+        if not self.active:
+            return lines
         out: list[str] = []
         in_fence = False
         for line in lines:
@@ -97,17 +99,25 @@ class _ZqsiteExtension(Extension):
     def __init__(self, refs: _References) -> None:
         super().__init__()
         self.refs = refs
+        self.join_cjk = _JoinCjkLines()
 
     def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 (Markdown's API)
-        md.preprocessors.register(_JoinCjkLines(md), "zqsite_cjk", 25)
+        md.preprocessors.register(self.join_cjk, "zqsite_cjk", 25)
         md.treeprocessors.register(_CollectReferences(md, self.refs), "zqsite_refs", 5)
+
+
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
+_C0_OR_SPACE = "".join(chr(code) for code in range(0x21))
 
 
 def is_local_reference(target: str) -> bool:
     """True for a link or image inside the site (no scheme, not protocol-relative)."""
     if not target or target.startswith("//"):
         return False
-    return not urlsplit(target).scheme
+    # What urlsplit takes for a scheme (it drops leading controls and spaces, and tabs and
+    # line breaks anywhere), without the rest of its parsing: this runs for every link.
+    cleaned = target.lstrip(_C0_OR_SPACE).replace("\t", "").replace("\r", "").replace("\n", "")
+    return not _SCHEME.match(cleaned)
 
 
 @dataclass(frozen=True)
@@ -141,9 +151,8 @@ class MarkdownConverter:
 
     def __init__(self, trust_html: bool = False, iframe_hosts: tuple[str, ...] = ()) -> None:
         self._refs = _References()
-        self._md = markdown.Markdown(
-            extensions=[*MARKDOWN_EXTENSIONS, _ZqsiteExtension(self._refs)], output_format="html"
-        )
+        self._extension = _ZqsiteExtension(self._refs)
+        self._md = markdown.Markdown(extensions=[*MARKDOWN_EXTENSIONS, self._extension], output_format="html")
         self.trust_html = trust_html
         self.iframe_hosts = frozenset(iframe_hosts)
 
@@ -154,6 +163,7 @@ class MarkdownConverter:
         refs.base_path = base_path
         refs.images, refs.missing_images, refs.links = [], [], []
         self._md.reset()
+        self._extension.join_cjk.active = _ANY_CJK.search(text) is not None
         html = self._md.convert(text)
         if not self.trust_html:
             html = self.sanitise(html)

@@ -463,17 +463,23 @@ def _body_job(doc: Document, context: _Context) -> BodyJob:
 
 
 def _warn_repeated_paragraphs(doc: Document, problems: Problems) -> None:
-    seen: dict[str, int] = {}
-    line = doc.body_line
-    for block in doc.body.split("\n\n"):
+    blocks = doc.body.split("\n\n")
+    seen: dict[str, int] = {}  # a paragraph's words -> the block it first appears in
+    repeats: list[tuple[int, int]] = []
+    for number, block in enumerate(blocks):
         text = " ".join(block.split())
-        if len(text) >= 12 and not text.startswith(("|", "```", "    ")):
-            if text in seen:
-                problems.warning(doc.path, line + block.count("\n", 0, len(block) - len(block.lstrip("\n"))),
-                                 f"this paragraph repeats the one on line {seen[text]}")
-            else:
-                seen[text] = line + block.count("\n", 0, len(block) - len(block.lstrip("\n")))
+        if len(text) >= 12 and not text.startswith(("|", "```")):
+            first = seen.setdefault(text, number)
+            if first != number:
+                repeats.append((number, first))
+    if not repeats:  # nearly every post: no line numbers to count
+        return
+    starts, line = [], doc.body_line  # the line of each block's first text
+    for block in blocks:
+        starts.append(line + block.count("\n", 0, len(block) - len(block.lstrip("\n"))))
         line += block.count("\n") + 2
+    for number, first in repeats:
+        problems.warning(doc.path, starts[number], f"this paragraph repeats the one on line {starts[first]}")
 
 
 # --- across posts --------------------------------------------------------------------------
