@@ -76,8 +76,10 @@ class SiteWriter:
     a build that changes nothing links nothing, swaps nothing and leaves every file as it is.
     """
 
-    def __init__(self, output: Path, protected: Iterable[Path] = ()) -> None:
+    def __init__(self, output: Path, protected: Iterable[Path] = (), published_files: set[str] | None = None) -> None:
+        """`published_files`: list_files() of the output, when the caller has just listed it."""
         self.output = check_output_dir(output, protected)
+        self._listed = published_files
         self._output_prefix = str(self.output) + os.sep  # string joins: pathlib is slow per file
         self.staging = staging_dir(self.output)
         self._old_files: set[str] = set()  # the published site's files (sizes read when needed)
@@ -91,7 +93,9 @@ class SiteWriter:
 
     def __enter__(self) -> "SiteWriter":
         remove_leftovers(self.output)
-        if self.output.is_dir():
+        if self._listed is not None:
+            self._old_files = self._listed
+        elif self.output.is_dir():
             self._old_files = list_files(self.output)
         return self
 
