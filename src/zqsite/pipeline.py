@@ -238,11 +238,12 @@ def _build(options: BuildOptions, progress: Callable[[int, int], None] | None, f
                 changed.append((rel, spec, mark))
         clock.mark(f"compare {len(plan.pages)} pages with the last build, keep {len(kept)}")
         done = total - len(plan.feeds) - len(changed)
-        for position, data in render_pages(renderer, [c[1] for c in changed], workers):
-            rel, _spec, mark = changed[position]
-            writer.write(rel, data)
+        rels = [writer.claim(rel) for rel, _spec, _mark in changed]
+        for position, size, written in render_pages(renderer, [c[1] for c in changed], rels, writer, workers):
+            writer.account(written)
+            mark = changed[position][2]
             if mark:
-                manifest[rel] = (mark, len(data))
+                manifest[rels[position]] = (mark, size)
             done += 1
             if progress and done % 500 == 0:
                 progress(done, total)
@@ -454,18 +455,24 @@ def _static_files(static_dir: Path) -> list[tuple[str, Path]]:
 # Below this many pages a second process costs more than it saves.
 PARALLEL_RENDER_THRESHOLD = 400
 RENDER_CHUNK = 100
-_RENDER_JOB: tuple[Renderer, list[PageSpec]] | None = None  # what forked render workers inherit
+_RenderJob = tuple[Renderer, list[PageSpec], list[str], SiteWriter]  # specs and the files they go to
+_RENDER_JOB: _RenderJob | None = None  # what forked render workers inherit
 
 
-def render_pages(renderer: Renderer, specs: list[PageSpec], workers: int) -> Iterator[tuple[int, bytes]]:
-    """(position in specs, HTML) of every page, in no particular order; with many pages,
-    forked worker processes render the lists, and the post pages with this process.
+def render_pages(renderer: Renderer, specs: list[PageSpec], rels: list[str], writer: SiteWriter,
+                 workers: int) -> Iterator[tuple[int, int, bool]]:
+    """Renders every page and puts it into the writer as `rels` (claimed) says; yields
+    (position in specs, size, written: bytes differ from the published file) in no
+    particular order. With many pages, forked worker processes render the lists, and the
+    post pages with this process.
 
     A listing page shows posts whose HTML its renderer renders once and keeps; a post page
     keeps nothing. Lists go to the workers (with two cores: one worker keeping every entry,
     not two keeping most of them), post pages to this process, which holds the posts
     already, while a worker copies what it touches of them. A worker done with the lists
-    takes post pages from the end, so that both finish together.
+    takes post pages from the end, so that both finish together. Workers put their pages
+    into the staging folder themselves: sending hundreds of megabytes of lists back through
+    a pipe kept this process, and so them, waiting.
     """
     global _RENDER_JOB
     posts = [i for i, spec in enumerate(specs) if spec.template == "post.html"]
@@ -473,11 +480,13 @@ def render_pages(renderer: Renderer, specs: list[PageSpec], workers: int) -> Ite
     # a post come close together, so the renderer's bounded store of entries keeps what they reuse.
     others = sorted((i for i, spec in enumerate(specs) if spec.template != "post.html"),
                     key=lambda i: specs[i].shows[0] if specs[i].shows else "", reverse=True)
+    job = (renderer, specs, rels, writer)
     if workers < 2 or len(specs) < PARALLEL_RENDER_THRESHOLD:
         for position in posts + others:
-            yield position, _render(renderer, specs[position])
+            yield _render_and_put(job, position)
         return
-    _RENDER_JOB = (renderer, specs)
+    writer.stage()
+    _RENDER_JOB = job
     gc.freeze()  # a worker's garbage collector would touch, and so copy, every object it inherits
     import multiprocessing  # imported when needed: a rebuild after an edit renders a few pages
     from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
@@ -497,32 +506,37 @@ def render_pages(renderer: Renderer, specs: list[PageSpec], workers: int) -> Ite
 
     try:
         pending = set()
-        for _ in range(2 * (workers - 1)):  # a few jobs in flight: rendered pages wait in memory until written
-            job = next_job()
-            if job:
-                pending.add(pool.submit(_render_chunk, job))
+        for _ in range(2 * (workers - 1)):  # a few jobs in flight, so that no worker waits for the next
+            chunk = next_job()
+            if chunk:
+                pending.add(pool.submit(_render_chunk, chunk))
         while pending or first < last:
             mine = posts[first:min(first + own, last)]
             first += len(mine)
             done, _ = wait(pending, timeout=0 if mine else None, return_when=FIRST_COMPLETED)
             for future in done:
                 pending.remove(future)
-                job = next_job()
-                if job:
-                    pending.add(pool.submit(_render_chunk, job))
+                chunk = next_job()
+                if chunk:
+                    pending.add(pool.submit(_render_chunk, chunk))
                 yield from future.result()
             for position in mine:
-                yield position, _render(renderer, specs[position])
+                yield _render_and_put(job, position)
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
         _RENDER_JOB = None
         gc.unfreeze()
 
 
-def _render_chunk(positions: list[int]) -> list[tuple[int, bytes]]:
+def _render_chunk(positions: list[int]) -> list[tuple[int, int, bool]]:
     assert _RENDER_JOB is not None
-    renderer, specs = _RENDER_JOB
-    return [(position, _render(renderer, specs[position])) for position in positions]
+    return [_render_and_put(_RENDER_JOB, position) for position in positions]
+
+
+def _render_and_put(job: _RenderJob, position: int) -> tuple[int, int, bool]:
+    renderer, specs, rels, writer = job
+    data = _render(renderer, specs[position])
+    return position, len(data), writer.put(rels[position], data)
 
 
 def _render(renderer: Renderer, spec: PageSpec) -> bytes:

@@ -155,18 +155,41 @@ class SiteWriter:
 
     def write(self, rel: str, data: bytes) -> bool:
         """Puts a file into the new site; True if its bytes differ from the published ones."""
-        rel = self._claim(rel)
+        return self.account(self.put(self.claim(rel), data))
+
+    def claim(self, rel: str) -> str:
+        """Reserves a file of the new site (each once), to be put by put()."""
+        return self._claim(rel)
+
+    def put(self, rel: str, data: bytes) -> bool:
+        """Puts a claimed file into the new site; True if its bytes differ from the published ones.
+
+        It counts nothing, so a forked worker process may put files once the staging folder
+        is made (stage()); the writer's own process then accounts for each.
+        """
         if self._published_size(rel) == len(data):
             with open(self._output_prefix + rel, "rb") as handle:
                 if handle.read() == data:
-                    self._keep(rel)
+                    if self._staged:
+                        self._link(rel)
+                    else:
+                        self._kept.append(rel)
                     return False
         if not self._staged:
             self._stage()
         with open(self._target(rel), "xb") as handle:
             handle.write(data)
-        self._counts["written"] += 1
         return True
+
+    def account(self, written: bool) -> bool:
+        """Counts a file put by put(): written, or kept as published."""
+        self._counts["written" if written else "unchanged"] += 1
+        return written
+
+    def stage(self) -> None:
+        """Makes the staging folder now (before worker processes put files into it)."""
+        if not self._staged:
+            self._stage()
 
     def keep_if_published(self, rel: str, size: int) -> bool:
         """Keeps a published file without reading it (the caller knows its content is unchanged);
