@@ -5,6 +5,8 @@ A file whose bytes did not change is hard-linked from the published site instead
 so it keeps its inode and mtime. Only when everything succeeded is the staging folder swapped
 with the published one in a single rename (Linux renameat2 RENAME_EXCHANGE where available).
 A failure, an exception or Ctrl-C before that leaves the published site byte for byte as it was.
+Forked render workers put their pages into the staging folder through a copy of the writer
+(put()); the build's own writer claims and counts every file.
 """
 
 from __future__ import annotations
