@@ -26,7 +26,7 @@ from zqsite.feeds import render_feed
 from zqsite.index import SiteIndex, build_index
 from zqsite.models import SiteContent
 from zqsite.models import Post
-from zqsite.pages import FeedSpec, FileSpec, PageSpec, plan_site
+from zqsite.pages import FeedSpec, FileSpec, PageSpec, SitePlan, plan_site
 from zqsite.reader import ReadOptions, read_site, reading_signature
 from zqsite.render import Renderer
 from zqsite.search import SEARCH_ROOT, SearchUnavailable, build_search_files, pagefind_version
@@ -192,21 +192,11 @@ def _build(options: BuildOptions, progress: Callable[[int, int], None] | None, f
     fingerprints = Fingerprints(site, renderer, options.templates_dir)
     frame = fingerprints.frame(site)
     last = cache.last_pages if options.use_cache and from_last_build else None
-    # The same frame as the last build: the same pages, each showing the same as then unless
-    # it shows a post that changed. Only those are planned; the others are kept as they are.
-    kept: dict[str, tuple[str, int]] = {}
-    if last is not None and last.frame == frame:
-        changed_posts = fingerprints.changed_posts(last.posts)
-        affected = {rel for rel, shows in last.shows.items() if not changed_posts.isdisjoint(shows)}
-        plan = plan_site(site.index, site.content.pages, site.config, views, site.content.contacts,
-                         wanted=lambda url: output_path(url) in affected)
-        feeds = {output_path(feed.url) for feed in plan.feeds}
-        kept = {rel: entry for rel, entry in last.pages.items() if rel not in affected and rel not in feeds}
-        shows, page_count = last.shows, last.page_count
-    else:
-        plan = plan_site(site.index, site.content.pages, site.config, views, site.content.contacts)
-        shows = {output_path(spec.url): spec.shows for spec in plan.pages if spec.shows}
-        page_count = len(plan.pages)
+    if last is None or last.frame != frame:
+        last = None
+    plan, kept = _plan(site, views, fingerprints, last)
+    shows = last.shows if last else {output_path(spec.url): spec.shows for spec in plan.pages if spec.shows}
+    page_count = last.page_count if last else len(plan.pages)
     clock.mark(f"plan {len(plan.pages)} pages")
     renderer.check_templates()
     static_files = _static_files(options.static_dir)
@@ -285,6 +275,24 @@ def _build(options: BuildOptions, progress: Callable[[int, int], None] | None, f
         posts=len(site.index.all_posts), pages=page_count, files_written=stats.written,
         files_unchanged=stats.unchanged, files_deleted=stats.deleted,
         warnings=tuple(warnings), seconds=time.perf_counter() - started, phases=tuple(clock.phases))
+
+
+def _plan(site: LoadedSite, views: ViewMaker, fingerprints: "Fingerprints",
+          last: LastPages | None) -> tuple[SitePlan, dict[str, tuple[str, int]]]:
+    """The pages and feeds to build, and the files of the last build to keep as they are.
+
+    `last`: the last build, when its frame is this build's: the same pages, each showing what
+    it showed then unless it shows a post that changed. Only those pages are planned (and
+    every feed); the last build's other files are kept.
+    """
+    if last is None:
+        return plan_site(site.index, site.content.pages, site.config, views, site.content.contacts), {}
+    changed_posts = fingerprints.changed_posts(last.posts)
+    affected = {rel for rel, shows in last.shows.items() if not changed_posts.isdisjoint(shows)}
+    plan = plan_site(site.index, site.content.pages, site.config, views, site.content.contacts,
+                     wanted=lambda url: output_path(url) in affected)
+    feeds = {output_path(feed.url) for feed in plan.feeds}
+    return plan, {rel: entry for rel, entry in last.pages.items() if rel not in affected and rel not in feeds}
 
 
 def input_snapshot(options: BuildOptions) -> str:
