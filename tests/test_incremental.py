@@ -277,7 +277,7 @@ def test_a_build_told_not_to_update_the_search_index_keeps_the_published_one(wor
     # The preview server's quick rebuild after an edit: the page shows the edit at once, the
     # search index (Pagefind re-indexes every post) is brought up to date by the next build.
     site, options, tmp_path = workspace
-    stamp = site.output / "pagefind" / "zqsite-input.sha256"
+    stamp = site.output / "pagefind" / "en" / "zqsite-input.sha256"
     index_files = sorted(p.relative_to(site.output) for p in (site.output / "pagefind").rglob("*") if p.is_file())
     before = stamp.read_bytes()
     edit(site.content / "posts/2023/p04.md", "Paragraph one of post 4.", "Searchable new words.")
@@ -288,6 +288,25 @@ def test_a_build_told_not_to_update_the_search_index_keeps_the_published_one(wor
     report = build_site(options)  # not "nothing changed": this build updates the search index
     assert stamp.read_bytes() != before and report.files_written > 0
     assert_same_as_cold(options, tmp_path)
+
+
+def test_an_edit_re_indexes_the_search_bundle_of_its_language_only(workspace):
+    site, options, tmp_path = workspace
+
+    def bundle(code):  # noqa: ANN001, ANN202
+        folder = site.output / "pagefind" / code
+        return {p.relative_to(folder): (p.stat().st_ino, p.stat().st_mtime_ns) for p in folder.rglob("*") if p.is_file()}
+
+    english, japanese = bundle("en"), bundle("ja")
+    assert len(japanese) > 2
+    edit(site.content / "posts/2023/p04.md", "Paragraph one of post 4.", "Words to find.")
+    assert_same_as_cold(options, tmp_path)
+    assert bundle("ja") == japanese  # the same files, not written again
+    assert bundle("en") != english
+    edit(site.content / "posts/2023/p00.ja.md", "産業クラスター。", "新しい言葉。")
+    english = bundle("en")
+    assert_same_as_cold(options, tmp_path)
+    assert bundle("en") == english and bundle("ja") != japanese
 
 
 def test_a_small_store_of_rendered_entries_gives_the_same_site(workspace, monkeypatch):

@@ -29,7 +29,7 @@ from zqsite.models import Post
 from zqsite.pages import FeedSpec, FileSpec, PageSpec, SitePlan, plan_site
 from zqsite.reader import ReadOptions, read_site, reading_signature
 from zqsite.render import Renderer
-from zqsite.search import SEARCH_ROOT, SearchUnavailable, build_search_files, pagefind_version
+from zqsite.search import SearchUnavailable, build_search_files, bundle_path, pagefind_version, search_languages
 from zqsite.urls import output_path
 from zqsite.views import ViewMaker
 from zqsite.writer import SiteWriter, check_output_dir, list_files, remove_leftovers
@@ -352,22 +352,35 @@ def _unchanged_build(options: BuildOptions, snapshot: str, published_files: set[
 
 def _write_search_index(writer: SiteWriter, site: LoadedSite, fingerprints: "Fingerprints",
                         update: bool = True) -> list[Problem]:
-    """The Pagefind bundles; reused from the published site when no post changed (or, with
-    `update` False, whenever there is one)."""
+    """The Pagefind bundles, one per language; a language's bundle is reused from the
+    published site when none of its posts changed (or, with `update` False, whenever there
+    is one)."""
     posts = site.index.all_posts
     if not posts or not site.config.search:
         return []
-    digest = fingerprints.search(pagefind_version()).encode()
-    stamp = f"{SEARCH_ROOT}/zqsite-input.sha256"
-    if (not update or writer.published(stamp) == digest) and writer.keep_published(SEARCH_ROOT) > 1:
+    engine = pagefind_version()
+    stale: list[tuple[str, str, bytes]] = []  # (language, stamp file, digest)
+    for language in search_languages(posts):
+        folder = bundle_path(language).strip("/")
+        stamp = f"{folder}/zqsite-input.sha256"
+        digest = fingerprints.search(engine, site.index.by_language[language]).encode()
+        current = not update or writer.published(stamp) == digest
+        if current and len(writer.published_under(folder)) > 1:  # the stamp and the bundle
+            writer.keep_published(folder)
+        else:
+            stale.append((language, stamp, digest))
+    if not stale:
         return []
     try:
-        files = build_search_files(posts, site.config)
+        files = build_search_files(posts, site.config, [language for language, _, _ in stale])
     except SearchUnavailable as exc:
-        return [Problem("search", None, f"{exc}; the site was built without its search index", is_error=False)]
+        missing = ", ".join(language for language, _, _ in stale)
+        return [Problem("search", None, f"{exc}; the site was built without the search index of {missing}",
+                        is_error=False)]
     for rel, data in files:
         writer.write(rel, data)
-    writer.write(stamp, digest)
+    for _language, stamp, digest in stale:
+        writer.write(stamp, digest)
     return []
 
 
@@ -435,9 +448,10 @@ class Fingerprints:
         digest.update(repr((spec.url, spec.template, spec.inputs)).encode() + b"".join([marks[url] for url in spec.shows]))
         return digest.hexdigest()
 
-    def search(self, engine_version: str) -> str:
+    def search(self, engine_version: str, posts: tuple[Post, ...]) -> str:
+        """What a language's search bundle is made of: its posts."""
         digest = hashlib.sha256(f"{engine_version}|{self._base_path}".encode())
-        digest.update(b"".join(self._post_marks.values()))
+        digest.update(b"".join([self._post_marks[post.url] for post in posts]))
         return digest.hexdigest()
 
     def file(self, file: FileSpec) -> str:

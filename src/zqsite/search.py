@@ -51,8 +51,10 @@ def search_languages(posts: Sequence[Post]) -> list[str]:
     return sorted({post.language for post in posts})
 
 
-def build_search_files(posts: Sequence[Post], config: SiteConfig) -> list[tuple[str, bytes]]:
-    """(site path, bytes) of every file of every language's bundle."""
+def build_search_files(posts: Sequence[Post], config: SiteConfig,
+                       languages: Sequence[str] | None = None) -> list[tuple[str, bytes]]:
+    """(site path, bytes) of every file of the bundles of `languages` (default: every language
+    of the posts); one Pagefind process per language, all running at once."""
     try:
         from pagefind.service import get_executable
     except ImportError as exc:
@@ -61,30 +63,43 @@ def build_search_files(posts: Sequence[Post], config: SiteConfig) -> list[tuple[
     if binary is None:
         raise SearchUnavailable("the Pagefind binary was not found (pip install 'pagefind[extended]')")
     files: list[tuple[str, bytes]] = []
+    runs: list[tuple[str, Path, subprocess.Popen]] = []
     # The command-line Pagefind reads a folder with all its threads: about 100x faster than
     # feeding pages one by one through its Python API.
     with tempfile.TemporaryDirectory(prefix="zqsite-search-") as tmp:
-        for language in search_languages(posts):
-            site = Path(tmp) / "site" / url_prefix(language)
-            out = Path(tmp) / "out" / url_prefix(language)
-            for post in posts:
-                if post.language == language:
-                    # Pagefind makes result URLs from file paths: the base path goes in front.
-                    page = site / config.base_path.strip("/") / post.url.lstrip("/")
-                    page.parent.mkdir(parents=True, exist_ok=True)
-                    page.write_text(_document(post), encoding="utf-8")
-            command = [str(binary), "--site", str(site), "--output-path", str(out),
-                       "--force-language", _PAGEFIND_LANGUAGE[language], "--quiet"]
-            try:
-                result = subprocess.run(command, capture_output=True, text=True, timeout=600)
-            except (OSError, subprocess.TimeoutExpired) as exc:
-                raise SearchUnavailable(f"Pagefind could not run: {exc}") from exc
-            if result.returncode != 0:
-                raise SearchUnavailable(f"Pagefind failed: {(result.stderr or result.stdout).strip()[-500:]}")
-            for path in sorted(out.rglob("*")):
-                if path.is_file():
-                    rel = f"{SEARCH_ROOT}/{url_prefix(language)}/{path.relative_to(out).as_posix()}"
-                    files.append((rel, path.read_bytes()))
+        try:
+            for language in search_languages(posts) if languages is None else languages:
+                site = Path(tmp) / "site" / url_prefix(language)
+                out = Path(tmp) / "out" / url_prefix(language)
+                for post in posts:
+                    if post.language == language:
+                        # Pagefind makes result URLs from file paths: the base path goes in front.
+                        page = site / config.base_path.strip("/") / post.url.lstrip("/")
+                        page.parent.mkdir(parents=True, exist_ok=True)
+                        page.write_text(_document(post), encoding="utf-8")
+                command = [str(binary), "--site", str(site), "--output-path", str(out),
+                           "--force-language", _PAGEFIND_LANGUAGE[language], "--quiet"]
+                try:
+                    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                except OSError as exc:
+                    raise SearchUnavailable(f"Pagefind could not run: {exc}") from exc
+                runs.append((language, out, process))
+            for language, out, process in runs:
+                try:
+                    stdout, stderr = process.communicate(timeout=600)
+                except subprocess.TimeoutExpired as exc:
+                    raise SearchUnavailable(f"Pagefind could not run: {exc}") from exc
+                if process.returncode != 0:
+                    raise SearchUnavailable(f"Pagefind failed: {(stderr or stdout).strip()[-500:]}")
+                for path in sorted(out.rglob("*")):
+                    if path.is_file():
+                        rel = f"{SEARCH_ROOT}/{url_prefix(language)}/{path.relative_to(out).as_posix()}"
+                        files.append((rel, path.read_bytes()))
+        finally:
+            for _language, _out, process in runs:  # after a failure: none is left running
+                if process.poll() is None:
+                    process.kill()
+                    process.wait()
     return files
 
 

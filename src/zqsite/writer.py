@@ -211,10 +211,14 @@ class SiteWriter:
             return None
         return (self.output / rel).read_bytes()
 
+    def published_under(self, prefix: str) -> list[str]:
+        """The files of the published site below a folder."""
+        prefix = _validate(prefix.rstrip("/")) + "/"
+        return [rel for rel in sorted(self._old_files) if rel.startswith(prefix)]
+
     def keep_published(self, prefix: str) -> int:
         """Carries the published files under `prefix` into the new site as they are."""
-        prefix = _validate(prefix.rstrip("/")) + "/"
-        kept = [rel for rel in sorted(self._old_files) if rel.startswith(prefix)]
+        kept = self.published_under(prefix)
         for rel in kept:
             self._keep(self._claim(rel))
         return len(kept)
