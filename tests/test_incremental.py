@@ -194,6 +194,16 @@ def test_a_damaged_body_shard_is_detected_and_the_posts_read_again(workspace, ca
     assert len(list((tmp_path / "cache" / "bodies").glob("*.bin"))) == len(shards)
 
 
+def test_shards_of_another_cache_are_removed_when_every_post_is_read_again(workspace):
+    site, options, tmp_path = workspace
+    stray = tmp_path / "cache" / "bodies" / "ab.bin"  # as an older zqsite named its shards
+    stray.write_bytes(b"zqsite-cache 5\nold")
+    (tmp_path / "cache" / "posts.bin").write_bytes(b"zqsite-cache 5\nold")
+    edit(site.content / "posts/2023/p04.md", "Paragraph one of post 4.", "Read again.")
+    assert_same_as_cold(options, tmp_path)
+    assert not stray.exists() and len(list((tmp_path / "cache" / "bodies").glob("*.bin"))) > 5
+
+
 def test_a_foreign_cache_file_is_ignored(workspace):
     site, options, tmp_path = workspace
     (tmp_path / "cache" / "posts.bin").write_bytes(b"not a cache at all")

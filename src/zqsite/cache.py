@@ -190,6 +190,8 @@ class BuildCache:
             stored = _load(folder / "posts.bin")
             if isinstance(stored, dict) and stored.get("signature") == signature:
                 self._posts = stored.get("posts", {})
+            else:  # every post is read again: no shard is of use (an older zqsite's shards included)
+                shutil.rmtree(folder / "bodies", ignore_errors=True)
             stored = _load(folder / self._pages_file)
             if isinstance(stored, dict) and set(stored) == {f.name for f in fields(LastPages)}:
                 self.last_pages = LastPages(**stored)
