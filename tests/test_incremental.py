@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from sitekit import PROJECT_ROOT, FIXED_NOW, make_site, post
+from sitekit import PROJECT_ROOT, FIXED_NOW, make_site, page, post
 from test_editor_errors import tree_digest
 from zqsite.pipeline import BuildOptions, build_site
 
@@ -31,7 +31,8 @@ def corpus() -> dict[str, str]:
 
 @pytest.fixture
 def workspace(tmp_path):
-    site = make_site(tmp_path / "site", posts=corpus(), contacts=CONTACTS)
+    site = make_site(tmp_path / "site", posts=corpus(), contacts=CONTACTS,
+                     pages={"about.md": page("About us", body="We write about Zhaoqing.", contacts=["sihui"])})
     templates = tmp_path / "templates"
     static = tmp_path / "static"
     shutil.copytree(PROJECT_ROOT / "templates", templates)
@@ -75,6 +76,9 @@ CHANGES = {
     "image appears": lambda s, t: (edit(s.content / "posts/2023/p02.md", "Paragraph one", "![plant](images/plant.png) Paragraph one"),
                                    None)[1],
     "labels file": lambda s, t: (s.content / "labels.yaml").write_text('dasha:\n  names:\n    ja: "大沙"\n'),
+    # Standalone pages are in every page's navigation: their titles are part of the frame.
+    "page body": lambda s, t: edit(s.content / "pages/about.md", "We write about Zhaoqing.", "We write about Sihui."),
+    "page title": lambda s, t: edit(s.content / "pages/about.md", 'title: "About us"', 'title: "Who we are"'),
 }
 
 
@@ -263,7 +267,7 @@ def test_another_zqsite_code_does_not_reuse_the_cache(workspace, monkeypatch):
     monkeypatch.setattr(zqsite.pipeline, "code_digest", lambda: "a newer zqsite")
     build_site(replace(options, workers=1))
     assert unchanged["convert"] == 0
-    assert calls["convert"] == len(corpus()) and calls["render"] > unchanged["render"] + 20
+    assert calls["convert"] == len(corpus()) + 1 and calls["render"] > unchanged["render"] + 20  # posts and the page
 
 
 def test_a_build_with_nothing_to_do_still_reports_its_warnings_and_repairs_its_output(workspace):
