@@ -117,20 +117,26 @@ def test_one_body_edit_rewrites_only_the_pages_that_show_it(workspace):
     assert len(changed) < len(after) // 4
 
 
-def test_a_body_edit_plans_and_renders_only_the_pages_that_show_the_post(workspace, monkeypatch):
-    # Nothing but a body changed: the build plans the pages that showed the post last time,
-    # and keeps every other page of the last build without describing it again.
+@pytest.fixture
+def rendered(monkeypatch):
+    """The URLs of the pages rendered from now on (small sites: rendered in this process)."""
     from zqsite.render import Renderer
 
-    site, options, tmp_path = workspace
-    rendered = []
+    urls: list[str] = []
     original = Renderer.render
 
     def counting_render(self, spec):  # noqa: ANN001, ANN202
-        rendered.append(spec.url)
+        urls.append(spec.url)
         return original(self, spec)
 
     monkeypatch.setattr(Renderer, "render", counting_render)
+    return urls
+
+
+def test_a_body_edit_plans_and_renders_only_the_pages_that_show_the_post(workspace, rendered):
+    # Nothing but a body changed: the build plans the pages that showed the post last time,
+    # and keeps every other page of the last build without describing it again.
+    site, options, tmp_path = workspace
     edit(site.content / "posts/2023/p04.md", "Paragraph one of post 4.", "Only this post changed.")
     report = assert_same_as_cold(options, tmp_path)
     incremental = rendered[:len(rendered) - report.pages]  # then the cold build rendered every page
@@ -216,18 +222,8 @@ def test_a_foreign_cache_file_is_ignored(workspace):
     assert_same_as_cold(options, tmp_path)
 
 
-def test_a_new_post_rewrites_only_the_pages_that_show_it(workspace, monkeypatch):
-    from zqsite.render import Renderer
-
+def test_a_new_post_rewrites_only_the_pages_that_show_it(workspace, rendered):
     site, options, tmp_path = workspace
-    rendered = []
-    original = Renderer.render
-
-    def counting_render(self, spec):  # noqa: ANN001, ANN202
-        rendered.append(spec.url)
-        return original(self, spec)
-
-    monkeypatch.setattr(Renderer, "render", counting_render)
     # One more post labelled "rare": the label counts change, on the widgets page only.
     (site.content / "posts/2023/extra.md").write_text(post("Extra", "2023-03-03T08:00:00+08:00", labels=["rare"]))
     report = build_site(options)
