@@ -409,8 +409,8 @@ class Fingerprints:
         self._renderer = renderer
         self._by_language: dict[str, bytes] = {}
         self._base_path = site.config.base_path
-        self._post_marks = self.post_marks = {post.url: (post.digest or repr(post_to_record(post))).encode()
-                                              for post in site.index.all_posts}
+        self.post_marks = {post.url: (post.digest or repr(post_to_record(post))).encode()
+                           for post in site.index.all_posts}  # post URL -> what the post is made of
 
     def frame(self, site: LoadedSite) -> str:
         """Everything besides the posts' own content that decides which pages there are and
@@ -425,7 +425,7 @@ class Fingerprints:
 
     def changed_posts(self, last: dict[str, bytes]) -> set[str]:
         """URLs of the posts whose fingerprint is not the one in `last`."""
-        return {url for url, mark in self._post_marks.items() if last.get(url) != mark}
+        return {url for url, mark in self.post_marks.items() if last.get(url) != mark}
 
     def _language(self, language: str) -> bytes:
         """What every page of a language shows around its content."""
@@ -444,14 +444,14 @@ class Fingerprints:
                 return ""
             digest.update(repr((spec.url, spec.template)).encode() + described.encode())
             return digest.hexdigest()
-        marks = self._post_marks
+        marks = self.post_marks
         digest.update(repr((spec.url, spec.template, spec.inputs)).encode() + b"".join([marks[url] for url in spec.shows]))
         return digest.hexdigest()
 
     def search(self, engine_version: str, posts: tuple[Post, ...]) -> str:
         """What a language's search bundle is made of: its posts."""
         digest = hashlib.sha256(f"{engine_version}|{self._base_path}".encode())
-        digest.update(b"".join([self._post_marks[post.url] for post in posts]))
+        digest.update(b"".join([self.post_marks[post.url] for post in posts]))
         return digest.hexdigest()
 
     def file(self, file: FileSpec) -> str:
@@ -462,7 +462,7 @@ class Fingerprints:
     def feed(self, feed: FeedSpec) -> str:
         digest = hashlib.sha256(self._theme)
         digest.update(repr((feed.url, feed.kind, feed.title, feed.language, feed.link_url)).encode())
-        digest.update(b"".join([self._post_marks[post.url] for post in feed.posts]))
+        digest.update(b"".join([self.post_marks[post.url] for post in feed.posts]))
         return digest.hexdigest()
 
 
