@@ -181,7 +181,6 @@ class BuildCache:
         self._output = output
         self._pages_file = _manifest_name("pages", output)
         self._posts: dict[str, tuple] = {}
-        self._pages: dict[str, tuple[str, int]] = {}
         self.last_pages: LastPages | None = None
         self._dirty = False
         self._shards: dict[str, dict[str, tuple[str, str]]] = {}  # loaded shards: name -> {file hash: (body, summary)}
@@ -195,7 +194,6 @@ class BuildCache:
             stored = _load(folder / self._pages_file)
             if isinstance(stored, dict) and set(stored) == {f.name for f in fields(LastPages)}:
                 self.last_pages = LastPages(**stored)
-                self._pages = self.last_pages.pages
 
     # Posts: rel path -> (mtime_ns, size, sha256 of bytes, post record, problems, assets);
     # shards: the hash's first three digits -> {sha256 of the post's bytes: (body HTML, summary HTML)}
@@ -255,7 +253,7 @@ class BuildCache:
 
     # Pages: output path -> (fingerprint of what the page shows, size of the published file)
     def page(self, rel: str) -> tuple[str, int] | None:
-        return self._pages.get(rel)
+        return self.last_pages.pages.get(rel) if self.last_pages is not None else None
 
     def save_last_build(self, record: dict) -> None:
         """What this build was made from and reported, so that a build with no change can be skipped."""
@@ -278,4 +276,4 @@ class BuildCache:
             self._dirty = False
         if pages is not None and pages != self.last_pages:
             _dump(self.folder / self._pages_file, {f.name: getattr(pages, f.name) for f in fields(pages)})
-            self.last_pages, self._pages = pages, pages.pages
+            self.last_pages = pages

@@ -239,19 +239,11 @@ def _build(options: BuildOptions, progress: Callable[[int, int], None] | None, f
                 progress(done, total)
         clock.mark(f"render {len(changed)} pages")
         for feed in plan.feeds:
-            rel = output_path(feed.url)
-            mark = fingerprints.feed(feed)
-            if not _reuse(writer, previous, rel, mark, manifest):
-                data = render_feed(feed, site.config, label_names)
-                writer.write(rel, data)
-                manifest[rel] = (mark, len(data))
+            _write_unless_reused(writer, previous, output_path(feed.url), fingerprints.feed(feed),
+                                 lambda feed=feed: render_feed(feed, site.config, label_names), manifest)
         for file in plan.files:
-            rel = output_path(file.url)
-            mark = fingerprints.file(file)
-            if not _reuse(writer, previous, rel, mark, manifest):
-                data = file.make()
-                writer.write(rel, data)
-                manifest[rel] = (mark, len(data))
+            _write_unless_reused(writer, previous, output_path(file.url), fingerprints.file(file), file.make,
+                                 manifest)
         clock.mark("feeds and files")
         warnings += _write_search_index(writer, site, fingerprints, options.update_search)
         clock.mark("search index")
@@ -394,6 +386,15 @@ def _reuse(writer: SiteWriter, previous: BuildCache | None, rel: str, mark: str,
         manifest[rel] = last
         return True
     return False
+
+
+def _write_unless_reused(writer: SiteWriter, previous: BuildCache | None, rel: str, mark: str,
+                         make: Callable[[], bytes], manifest: dict[str, tuple[str, int]]) -> None:
+    """Keeps the published file if its fingerprint is unchanged, else writes what `make` gives."""
+    if not _reuse(writer, previous, rel, mark, manifest):
+        data = make()
+        writer.write(rel, data)
+        manifest[rel] = (mark, len(data))
 
 
 class Fingerprints:

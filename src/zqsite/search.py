@@ -93,7 +93,7 @@ def build_search_files(posts: Sequence[Post], config: SiteConfig,
                     raise SearchUnavailable(f"Pagefind failed: {(stderr or stdout).strip()[-500:]}")
                 for path in sorted(out.rglob("*")):
                     if path.is_file():
-                        rel = f"{SEARCH_ROOT}/{url_prefix(language)}/{path.relative_to(out).as_posix()}"
+                        rel = bundle_path(language).lstrip("/") + path.relative_to(out).as_posix()
                         files.append((rel, path.read_bytes()))
         finally:
             for _language, _out, process in runs:  # after a failure: none is left running
