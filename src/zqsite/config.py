@@ -7,8 +7,9 @@ from pathlib import Path
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from zqsite.characters import clean_value
 from zqsite.errors import Problems
-from zqsite.frontmatter import check_keys
+from zqsite.frontmatter import SourceText, check_keys, decode_source
 from zqsite.languages import SUPPORTED_LANGUAGES, normalise_language
 from zqsite.yamlsource import Mapping, Scalar, Sequence, YamlProblem, parse_bool, parse_yaml
 
@@ -57,15 +58,16 @@ def load_config(path: Path | None, display_path: str | None = None) -> tuple[Sit
         return SiteConfig(), problems
     shown = display_path or str(path)
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        data = path.read_bytes()
     except FileNotFoundError:
         problems.error(shown, None, "configuration file not found")
         return SiteConfig(), problems
-    except UnicodeDecodeError as exc:
-        problems.error(shown, None, f"not UTF-8 text ({exc.reason})")
+    source = decode_source(shown, data, problems) if data.strip() else SourceText(shown, "")
+    if source is None:
         return SiteConfig(), problems
+    text = source.text
     try:
-        root = parse_yaml(text.replace("\r\n", "\n"))
+        root = parse_yaml(text)
     except YamlProblem as exc:
         problems.error(shown, exc.line, exc.message)
         return SiteConfig(), problems
@@ -75,6 +77,7 @@ def load_config(path: Path | None, display_path: str | None = None) -> tuple[Sit
         problems.error(shown, root.line, "the configuration must be a mapping of settings (key: value)")
         return SiteConfig(), problems
 
+    root = clean_value(root, shown, problems)  # what YAML's escapes wrote
     values: dict[str, object] = {}
     check_keys(shown, root, _KNOWN_KEYS, {}, problems, what="setting")
     for key, (line, value) in root.entries.items():

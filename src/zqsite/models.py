@@ -104,6 +104,8 @@ class StandalonePage:
     language: str
     body_html: str
     contacts: tuple[Contact, ...] = ()
+    draft: bool = False  # published only with --drafts
+    draft_line: int | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ import hashlib
 import html
 import os
 import re
+import unicodedata
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path, PurePosixPath
@@ -20,13 +21,14 @@ from zqsite.frontmatter import Document, check_keys, decode_source, split_front_
 from zqsite.languages import SUPPORTED_LANGUAGES, normalise_language
 from zqsite.bodies import BodyJob, BodyResult, convert_body, resolve_image
 from zqsite.markup import LIBRARY_VERSIONS, first_paragraph
-from zqsite.models import Asset, Contact, Label, Post, SiteContent, StandalonePage
+from zqsite.models import Asset, Contact, Post, SiteContent, StandalonePage
+from zqsite.labelset import resolve_labels, several_in_one
 from zqsite.registry import parse_contact, read_contacts, read_labels
 from zqsite.yamlsource import YAML11_BOOLEANS, Mapping, Scalar, Sequence, describe, is_null, parse_bool
 
 POST_KEYS = ("title", "date", "labels", "language", "contacts", "slug", "summary", "source", "draft",
              "translation_of", "blogger_path")
-PAGE_KEYS = ("title", "slug", "language", "contacts")
+PAGE_KEYS = ("title", "slug", "language", "contacts", "draft")
 SYNONYMS = {"label": "labels", "tags": "labels", "tag": "labels", "categories": "labels",
             "category": "labels", "lang": "language", "locale": "language", "contact": "contacts",
             "published": "date", "pubdate": "date", "created": "date", "name": "title",
@@ -60,11 +62,13 @@ def read_site(content_dir: Path, config: SiteConfig, options: ReadOptions, probl
     pages = []
     for path in sorted((content_dir / "pages").glob("*.md")):
         page = _read_page(path, context)
-        if page is not None:
+        if page is not None and page.draft and not options.include_drafts:
+            problems.warning(page.source_path, page.draft_line, "draft: not published (build with --drafts to see it)")
+        elif page is not None:
             pages.append(page)
     _check_unique_urls([(p.url, p.source_path) for p in pages], problems)
 
-    labels = _resolve_labels(posts, label_entries, problems)
+    posts, labels = resolve_labels(posts, label_entries, problems)
     return SiteContent(tuple(posts), tuple(pages), tuple(contacts.values()), labels,
                        tuple(sorted(assets.values(), key=lambda a: a.url)), next_due, posts_read)
 
@@ -161,6 +165,11 @@ def _read_new_post(name: str, context: _Context | None = None) -> tuple[Post | N
         file_problems.warning(draft.doc.path, line, f"image '{src}' not found (looked beside "
                               "the post and in the content folder)")
     post = _make_post(draft, body)
+    from_file_name = not (draft.slug or draft.translation_of or draft.blogger_path or urls.slug_from_text(draft.title))
+    if post.slug and from_file_name:
+        file_problems.warning(draft.doc.path, _line(draft.doc, "title"), "the title has no letters or digits to make "
+                              f"an address from: the post is at {post.url}, made from the file name; "
+                              "add 'slug: …' (a-z, 0-9, -) to choose another")
     converted = (body.html + "\0" + post.summary_html).encode()
     digest = hashlib.sha256(repr(post_to_record(post)).encode() + converted).hexdigest()
     return replace(post, digest=digest), file_problems, body.assets, key
@@ -204,7 +213,7 @@ def _still_valid(hit: tuple, name: str, context: _Context) -> bool:
 
 
 def _load(path: Path, context: _Context, data: bytes | None = None) -> Document | None:
-    shown = path.relative_to(context.content_dir).as_posix()
+    shown = unicodedata.normalize("NFC", path.relative_to(context.content_dir).as_posix())  # macOS names are NFD
     if not urls.is_safe_segment(path.name) or "\\" in shown:
         context.problems.error(shown, None, "file name must not contain '\\', ':' or control characters")
         return None
@@ -251,6 +260,7 @@ def _read_post(path: Path, data: bytes, context: _Context) -> _Draft | None:
     draft = _flag(doc, "draft", problems)
     translation_of = _text(doc, "translation_of", problems)
     blogger_path = _blogger_path(doc, problems)
+    _warn_cut_at_comment(doc, ("title", "summary", "source"), problems)
     if len(problems.errors) > errors_before or title is None or date is None:
         return None
 
@@ -287,6 +297,8 @@ def _read_page(path: Path, context: _Context) -> StandalonePage | None:
     language = _language(doc, context.config, problems)
     contacts = _contacts(doc, context, problems)
     slug = _slug(doc, problems) or urls.slug_from_text(Path(doc.path).stem)
+    draft = _flag(doc, "draft", problems)
+    _warn_cut_at_comment(doc, ("title",), problems)
     if len(problems.errors) > errors_before or title is None:
         return None
     if not slug:
@@ -297,7 +309,8 @@ def _read_page(path: Path, context: _Context) -> StandalonePage | None:
         problems.warning(doc.path, line, f"image '{src}' not found (looked beside the page and in the content folder)")
     for url, source in body.assets:
         context.assets.setdefault(url, Asset(url, source))
-    return StandalonePage(doc.path, title, slug, urls.page_url(slug), language, body.html, contacts)
+    return StandalonePage(doc.path, title, slug, urls.page_url(slug), language, body.html, contacts, draft,
+                          _line(doc, "draft"))
 
 
 # --- front-matter values -------------------------------------------------------------------
@@ -322,6 +335,16 @@ def _text(doc: Document, key: str, problems: Problems, required: bool = False) -
         problems.error(doc.path, value.line, f"'{key}' is empty")
         return None
     return text
+
+
+def _warn_cut_at_comment(doc: Document, keys: tuple[str, ...], problems: Problems) -> None:
+    """`title: Fixture C# #1 tip` is "Fixture C#" to YAML: the rest is a comment."""
+    for key in keys:
+        value = doc.front_matter.get(key)
+        if isinstance(value, Scalar) and value.comment:
+            whole = f"{value.text} #{value.comment}".replace('"', '\\"')
+            problems.warning(doc.path, value.line, f"'{key}' was cut at ' #': YAML reads '#{value.comment}' as a "
+                             f'comment; quote the value to keep it all: {key}: "{whole}"')
 
 
 _DATE_SPACE_OFFSET = re.compile(r"^(.*\d)\s+([+-]\d\d:?\d\d|Z)$")
@@ -384,6 +407,11 @@ def _labels(doc: Document, problems: Problems) -> tuple[str, ...]:
     else:
         problems.error(doc.path, value.line, "'labels' must be a list, e.g. labels: [dasha, sihui]")
         return ()
+    fix = several_in_one(items)
+    if fix:  # `labels: 肇慶, 四會` would publish one label "肇慶, 四會"
+        problems.error(doc.path, value.line, f"'{fix[0]}' is several labels written as one: write "
+                       f"labels: [{', '.join(fix[1])}] (or quote it if it is one label)")
+        return ()
     labels: list[str] = []
     for item in items:
         if not isinstance(item, Scalar) or not item.text.strip():
@@ -400,6 +428,11 @@ def _contacts(doc: Document, context: _Context, problems: Problems) -> tuple[Con
     if is_null(value):
         return ()
     items = (value,) if isinstance(value, (Scalar, Mapping)) else value.items
+    fix = several_in_one(items)
+    if fix:
+        problems.error(doc.path, value.line, f"'{fix[0]}' is several contact ids written as one: write "
+                       f"contacts: [{', '.join(fix[1])}]")
+        return ()
     contacts = []
     for number, item in enumerate(items, 1):
         if isinstance(item, Mapping):  # a one-off contact written in the post
@@ -544,26 +577,3 @@ def _select_published(posts: list[Post], options: ReadOptions,
             continue
         published.append(post)
     return published, next_due
-
-
-def _resolve_labels(posts: list[Post], entries: dict[str, Label], problems: Problems) -> tuple[Label, ...]:
-    """The labels in use, with their slugs; an empty or colliding slug is an error."""
-    labels: dict[str, Label] = {}
-    by_slug: dict[str, str] = {}
-    for post in posts:
-        for key in post.labels:
-            if key in labels:
-                continue
-            entry = entries.get(key)
-            slug = (entry.slug if entry and entry.slug else "") or urls.slug_from_text(key)
-            line = post.line_of("labels")
-            if not slug:
-                problems.error(post.source_path, line, f"label '{key}' gives an empty URL: give it a slug in labels.yaml")
-                continue
-            if slug in by_slug:
-                problems.error(post.source_path, line, f"label '{key}' gets the same URL /label/{slug}/ as label "
-                               f"'{by_slug[slug]}': write them the same way, or give one a slug in labels.yaml")
-                continue
-            by_slug[slug] = key
-            labels[key] = Label(key=key, slug=slug, names=entry.names if entry else ())
-    return tuple(sorted(labels.values(), key=lambda label: label.key.lower()))
