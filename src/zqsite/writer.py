@@ -14,6 +14,7 @@ from __future__ import annotations
 import ctypes
 import logging
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -77,6 +78,22 @@ def _validate(rel: str) -> str:
     return rel
 
 
+# What a file or folder name cannot be on Windows: a site built anywhere is copied to Windows
+# shares and served from them.
+_WINDOWS_FORBIDDEN = re.compile(r'[<>:"\\|?*\x00-\x1f]|[. ]$')
+_WINDOWS_RESERVED = re.compile(r"^(CON|PRN|AUX|NUL|COM[1-9]|LPT[1-9])(\.|$)", re.IGNORECASE)
+
+
+def windows_name_problem(rel: str) -> str | None:
+    """Why a relative output path cannot exist on Windows, or None."""
+    for part in rel.split("/"):
+        if _WINDOWS_FORBIDDEN.search(part):
+            return f"the name '{part}' holds a character Windows forbids (<>:\"\\|?*) or ends in a dot or space"
+        if _WINDOWS_RESERVED.match(part):
+            return f"the name '{part}' is reserved on Windows"
+    return None
+
+
 class SiteWriter:
     """Use as a context manager: files go into staging, published by `commit()`.
 
@@ -92,6 +109,7 @@ class SiteWriter:
         self.staging = staging_dir(self.output)
         self._old_files: set[str] = set()  # the published site's files (sizes read when needed)
         self._done: set[str] = set()  # every file of the new site so far
+        self._folded: dict[str, str] = {}  # each file's path in lower case -> the path
         self._kept: list[str] = []  # unchanged files not yet linked into staging
         self._staged = False
         self._staging_prefix = str(self.staging) + os.sep
@@ -123,6 +141,14 @@ class SiteWriter:
         rel = _validate(rel)
         if rel in self._done:
             raise OutputError(f"two pages would be written to the same file {rel}")
+        folded = rel.casefold()
+        if folded in self._folded:
+            raise OutputError(f"two files of the site differ only in letter case: {self._folded[folded]} and {rel} "
+                              "(on Windows and macOS one would overwrite the other): give one another slug")
+        problem = windows_name_problem(rel)
+        if problem:
+            raise OutputError(f"cannot write {rel}: {problem}; rename the file or give the page a slug")
+        self._folded[folded] = rel
         self._done.add(rel)
         return rel
 
