@@ -4,7 +4,7 @@
     python scripts/run.py test [pytest options]
 
 The same on Windows, macOS and Linux; `scripts/build` and `scripts/test` call it. The tests
-need Chromium, Java (the Nu HTML Checker) and the npm package axe-core: on Debian or Ubuntu
+need Chromium, Java (the Nu HTML Checker) and the npm package axe-core: on Debian
 `scripts/install-test-tools` installs them (as root); elsewhere this script installs axe-core
 with npm and, without a Chromium named by ZQSITE_CHROMIUM, Playwright's own Chromium.
 
@@ -57,11 +57,20 @@ def set_up(extra: str = "") -> Path:
     return python
 
 
+def is_debian() -> bool:
+    """Debian itself (Ubuntu's chromium package is a snap, which CI runners cannot use)."""
+    try:
+        release = Path("/etc/os-release").read_text(encoding="utf-8")
+    except OSError:
+        return False
+    return "\nID=debian" in "\n" + release
+
+
 def install_test_tools(python: Path) -> dict[str, str]:
     """Chromium, Java and axe-core for the browser and validator tests; the environment to run them in."""
     env = dict(os.environ)
     script = ROOT / "scripts" / "install-test-tools"
-    if sys.platform.startswith("linux") and shutil.which("apt-get") and shutil.which("bash"):
+    if is_debian() and shutil.which("apt-get") and shutil.which("bash"):
         if run(["bash", str(script)]) != 0:
             sys.exit("run.py: scripts/install-test-tools failed")
         return env

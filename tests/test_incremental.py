@@ -362,10 +362,11 @@ def test_spawned_workers_build_the_same_bytes_as_one_process(tmp_path, monkeypat
 
     monkeypatch.setenv(workers.START_METHOD_VARIABLE, "spawn")
     monkeypatch.setattr(zqsite.rendering, "PARALLEL_RENDER_THRESHOLD", {"fork": 100, "spawn": 100})
+    # 220 posts: above the spawned readers' threshold too.
     posts = {f"{2020 + i % 3}/p{i:03d}.md": post(
         f"Post {i} from Sihui", f"{2020 + i % 3}-{1 + i % 12:02d}-{1 + i % 28:02d}T08:{i % 60:02d}:00+08:00",
         labels=["dasha", f"topic-{i % 5}"], contacts=["sihui"] if i % 4 == 0 else [],
-        body=f"Paragraph of post {i}, 肇慶.\n\n## Heading\n\nMore words.") for i in range(120)}
+        body=f"Paragraph of post {i}, 肇慶.\n\n## Heading\n\nMore words.") for i in range(220)}
     site = make_site(tmp_path / "site", posts=posts, contacts=CONTACTS)
     options = BuildOptions(content_dir=site.content, output_dir=tmp_path / "spawned", config_path=site.config,
                            now=FIXED_NOW, cache_dir=tmp_path / "cache", workers=2)
