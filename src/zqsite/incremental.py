@@ -62,7 +62,9 @@ def theme_digest(templates_dir: Path, settings: Iterable[bytes]) -> bytes:
     """What every page and feed depends on: zqsite's code, the templates, the message
     catalogues and `settings` (the configuration, the labels)."""
     theme = hashlib.sha256(__version__.encode() + code_digest().encode())
-    for path in sorted(templates_dir.rglob("*")) + sorted(i18n.MESSAGES_DIR.glob("*.yaml")):
+    # Sorted as text: Windows compares paths without letter case, which would change the order.
+    files = sorted(templates_dir.rglob("*"), key=Path.as_posix) + sorted(i18n.MESSAGES_DIR.glob("*.yaml"), key=Path.as_posix)
+    for path in files:
         if path.is_file():
             theme.update(path.name.encode() + b"\0" + path.read_bytes())
     for part in settings:

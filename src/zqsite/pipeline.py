@@ -369,7 +369,7 @@ def _static_files(static_dir: Path) -> list[tuple[str, Path]]:
     if not static_dir.is_dir():
         return []
     return [("static/" + path.relative_to(static_dir).as_posix(), path)
-            for path in sorted(static_dir.rglob("*")) if path.is_file()]
+            for path in sorted(static_dir.rglob("*"), key=Path.as_posix) if path.is_file()]
 
 
 def _make_renderer(options: BuildOptions, site: LoadedSite) -> Renderer:

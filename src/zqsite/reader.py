@@ -59,7 +59,7 @@ def read_site(content_dir: Path, config: SiteConfig, options: ReadOptions, probl
     posts, next_due = _select_published(posts, options, problems)
 
     pages = []
-    for path in sorted((content_dir / "pages").glob("*.md")):
+    for path in sorted((content_dir / "pages").glob("*.md"), key=Path.as_posix):
         page = _read_page(path, context)
         if page is not None:
             pages.append(page)

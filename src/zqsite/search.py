@@ -96,7 +96,7 @@ def build_search_files(posts: Sequence[Post], config: SiteConfig,
                     raise SearchUnavailable(f"Pagefind could not run: {exc}") from exc
                 if process.returncode != 0:
                     raise SearchUnavailable(f"Pagefind failed: {(stderr or stdout).strip()[-500:]}")
-                for path in sorted(out.rglob("*")):
+                for path in sorted(out.rglob("*"), key=Path.as_posix):
                     if path.is_file():
                         rel = bundle_path(language).lstrip("/") + path.relative_to(out).as_posix()
                         files.append((rel, path.read_bytes()))
