@@ -302,3 +302,12 @@ def test_a_draft_page_is_published_only_with_drafts(tmp_path):
     build(site, include_drafts=True)
     assert site.html("/p/about.html").xpath("string(//h1)") == "About"
     assert "/p/about.html" in site.out("/").read_text(encoding="utf-8")
+
+
+def test_two_labels_yaml_entries_that_differ_only_in_case_are_one_label_with_a_warning(tmp_path):
+    site = make_site(tmp_path, posts={"a.md": post("A", "2024-01-01", labels=["dasha"])},
+                     labels="Dasha:\n  names: {ja: 大沙}\nDASHA:\n  names: {ja: 大廈}\n")
+    report = build(site)
+    assert "labels.yaml: warning: labels 'Dasha' and 'DASHA' differ only in capitals or character width: they are " \
+           "one label, and the entry 'DASHA' is not used" in [str(w) for w in report.warnings]
+    assert site.html("/2024/01/a.html").xpath("//a[contains(@class,'p-category')]/text()") == ["Dasha"]

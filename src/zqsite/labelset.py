@@ -11,6 +11,7 @@ import hashlib
 import re
 import unicodedata
 from dataclasses import replace
+from functools import lru_cache
 from typing import Sequence
 
 from zqsite import urls
@@ -22,6 +23,7 @@ from zqsite.yamlsource import Scalar, Value
 _SEPARATORS = re.compile("[,、，]")
 
 
+@lru_cache(maxsize=4096)  # a few hundred labels, each in thousands of posts
 def label_identity(text: str) -> str:
     """What makes two spellings one label: NFKC (full width -> ASCII) and case folded."""
     return unicodedata.normalize("NFKC", text).casefold()
@@ -47,6 +49,12 @@ def resolve_labels(posts: list[Post], entries: dict[str, Label],
     different labels with one slug, is an error.
     """
     chosen, reasons = _choose_spellings(posts, entries)
+    first: dict[str, str] = {}
+    for key in entries:
+        other = first.setdefault(label_identity(key), key)
+        if other != key:
+            problems.warning("labels.yaml", None, f"labels '{other}' and '{key}' differ only in capitals or "
+                             f"character width: they are one label, and the entry '{key}' is not used")
     spelled = []
     for post in posts:
         labels = tuple(dict.fromkeys(chosen[label_identity(key)] for key in post.labels))
