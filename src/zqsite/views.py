@@ -92,7 +92,7 @@ class ViewMaker:
         self.labels = {label.key: label for label in labels}
         self.versions = versions
         self._entries: dict[tuple[str, str], Entry] = {}
-        self._cards: dict[tuple[str, str], ContactCard] = {}
+        self._cards: dict[tuple[Contact, str], ContactCard] = {}
         self._version_urls: dict[str, tuple[str, ...]] = {}
 
     def version_urls(self, url: str) -> tuple[str, ...]:
@@ -148,7 +148,8 @@ class ViewMaker:
         )
 
     def card(self, contact: Contact, language: str) -> ContactCard:
-        key = (contact.id, language)
+        # The contact itself, not its id: one-off contacts of different posts share ids ("inline-1").
+        key = (contact, language)
         found = self._cards.get(key)
         if found is None:
             found = self._cards[key] = self._make_card(contact, language)
