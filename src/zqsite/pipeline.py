@@ -17,7 +17,7 @@ from urllib.parse import unquote, urljoin
 
 import jinja2
 
-from zqsite import i18n
+from zqsite import i18n, qrcodes
 from zqsite import __version__
 from zqsite.cache import BuildCache, CacheLost, LastPages, code_digest, discard_posts, post_to_record, read_last_build
 from zqsite.config import CONFIG_FILE_NAME, SiteConfig, load_config
@@ -289,9 +289,9 @@ def _plan(site: LoadedSite, views: ViewMaker, fingerprints: "Fingerprints",
 
 def input_snapshot(options: BuildOptions) -> str:
     """A hash of everything a build reads: each input file's path, size and modification time,
-    the options, and zqsite's own code."""
+    the options, zqsite's own code and the QR encoder's version."""
     config = options.config_path if options.config_path is not None else default_config_path()
-    digest = hashlib.sha256(code_digest().encode())
+    digest = hashlib.sha256(code_digest().encode() + qrcodes.LIBRARY_VERSION.encode())
     digest.update(repr((str(options.content_dir.resolve()), str(config), options.include_drafts,
                         options.include_future, options.strict, options.base_url, options.update_search,
                         str(options.templates_dir), str(options.static_dir))).encode())
@@ -401,7 +401,8 @@ class Fingerprints:
     """What a page or feed is made of, as a hash: same hash, same bytes as last time."""
 
     def __init__(self, site: LoadedSite, renderer: Renderer, templates_dir: Path) -> None:
-        theme = hashlib.sha256(__version__.encode() + code_digest().encode())
+        # zqsite's code, and the QR encoder's (its codes are on post pages and contact cards)
+        theme = hashlib.sha256(__version__.encode() + code_digest().encode() + qrcodes.LIBRARY_VERSION.encode())
         for path in sorted(templates_dir.rglob("*")) + sorted(i18n.MESSAGES_DIR.glob("*.yaml")):
             if path.is_file():
                 theme.update(path.name.encode() + b"\0" + path.read_bytes())
