@@ -1,5 +1,5 @@
 """QR codes: every code the build writes is read back as a phone would read it (the SVG drawn to
-pixels by cairosvg at its size on a screen, decoded by zxing-cpp) and holds what it should:
+pixels by resvg at its size on a screen, decoded by zxing-cpp) and holds what it should:
 a post's canonical address, a contact's vCard (parsed by vobject and compared with the
 contact's fields), a WeChat id."""
 
@@ -10,9 +10,9 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-import cairosvg
 import lxml.html
 import pytest
+import resvg_py
 import vobject
 import zxingcpp
 from PIL import Image
@@ -83,11 +83,16 @@ class Code:
     svg: str
 
 
+def as_file(svg: str) -> str:
+    """An inline <svg> (HTML needs no namespace) as an SVG document."""
+    return svg.replace("<svg ", '<svg xmlns="http://www.w3.org/2000/svg" ', 1)
+
+
 def decode(svg: str) -> str:
     """What a reader gets from the code drawn at its size on a screen (MODULE_PX per module)."""
     width = int(re.search(r'\bwidth="(\d+)"', svg).group(1))
-    png = cairosvg.svg2png(bytestring=svg.encode("utf-8"), output_width=width, output_height=width,
-                           background_color="white")  # the style sheet's white
+    png = resvg_py.svg_to_bytes(svg_string=as_file(svg), width=width, height=width,
+                                background="#ffffff")  # the style sheet's white
     found = zxingcpp.read_barcodes(Image.open(io.BytesIO(png)).convert("L"))
     assert len(found) == 1 and found[0].format == zxingcpp.BarcodeFormat.QRCode, (found, svg[:200])
     return found[0].text
@@ -201,8 +206,8 @@ def test_every_code_is_black_on_white_with_a_four_module_quiet_zone(built):
         modules = int(re.search(r'viewBox="0 0 (\d+) \1"', code.svg).group(1))
         assert f'width="{modules * MODULE_PX}"' in code.svg
         assert code.svg.count("<path") == 1 and 'stroke="#000"' in code.svg
-        png = cairosvg.svg2png(bytestring=code.svg.encode(), output_width=modules, output_height=modules,
-                               background_color="white")
+        png = resvg_py.svg_to_bytes(svg_string=as_file(code.svg), width=modules, height=modules,
+                                    background="#ffffff")
         image = Image.open(io.BytesIO(png)).convert("L")
         dark = [(x, y) for y in range(modules) for x in range(modules) if image.getpixel((x, y)) < 128]
         assert min(x for x, _ in dark) == min(y for _, y in dark) == QUIET_ZONE  # the finder patterns' corner
