@@ -53,40 +53,42 @@ def publish_site(options: PublishOptions, progress: Progress | None = None) -> P
     started = time.monotonic()
     try:
         target = parse_target(options.target)
+        output = check_build(options.output_dir)
+        identity = _identity(output)  # before the scan: a build that ends later is noticed
+        _refuse_overlap(target, output)
+        rclone = Rclone(find_rclone(), target)
+        record, site, backend, report = _survey(options, rclone, output)
     except TargetError as exc:
         raise PublishError(str(exc)) from exc
-    output = check_build(options.output_dir)
-    _refuse_overlap(target, output)
-    try:
-        rclone = Rclone(find_rclone(), target)
     except RcloneMissing as exc:
         raise PublishError(str(exc)) from exc
-    record = load_record(output, target) or Record()
-    site = scan_site(output, record.files)
-    try:
-        backend = rclone.remote_type()
-        top = _list_top(rclone)
-        report = _plan(options, target, rclone, record, site, top)
     except TargetFailure as failure:
         raise PublishError(describe(failure, target) + "; nothing was changed") from failure
-    except RcloneMissing as exc:
-        raise PublishError(str(exc)) from exc
     plan = report.plan
-    if options.dry_run:
-        report.seconds = time.monotonic() - started
-        return report
-    if plan.uploads or plan.deletions:
-        mark_pending(output, target, {u.rel for u in plan.uploads} | set(plan.deletions))
-        identity = _identity(output)
-        _upload(rclone, output, plan, keeps_headers(backend), progress)
-        if _identity(output) != identity or staging_dir(output).exists():
-            raise PublishError("the site was rebuilt while it was being published; publish again "
-                               "(the target keeps every file it had)")
-        _delete(rclone, plan, set(site), backend in _FOLDER_BACKENDS)
-    if plan.uploads or plan.deletions or site != record.files or record.pending:
-        save_record(output, target, site)
+    if not options.dry_run:
+        if plan.uploads or plan.deletions:
+            mark_pending(output, target, {u.rel for u in plan.uploads} | set(plan.deletions))
+            _upload(rclone, output, plan, keeps_headers(backend), progress)
+            if _identity(output) != identity:
+                raise PublishError("the site was rebuilt while it was being published; publish again "
+                                   "(the target keeps every file it had)")
+            _delete(rclone, plan, set(site), backend in _FOLDER_BACKENDS)
+        if plan.uploads or plan.deletions or site != record.files or record.pending:
+            save_record(output, target, site)
     report.seconds = time.monotonic() - started
     return report
+
+
+def _survey(options: PublishOptions, rclone: Rclone, output: Path
+            ) -> tuple[Record, dict[str, BuiltFile], str | None, PublishReport]:
+    """The record, the built site, the target's backend and the plan. The quick look at the
+    target runs while the site is scanned."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        looking = pool.submit(lambda: (rclone.remote_type(), _list_top(rclone)))
+        record = load_record(output, rclone.target) or Record()
+        site = scan_site(output, record.files)
+        backend, top = looking.result()
+    return record, site, backend, _plan(options, rclone, record, site, top)
 
 
 def check_build(output_dir: Path) -> Path:
@@ -119,8 +121,8 @@ def describe(failure: TargetFailure, target: Target) -> str:
     return f"rclone failed on {where}: {failure.detail}"
 
 
-def _plan(options: PublishOptions, target: Target, rclone: Rclone, record: Record,
-          site: dict[str, BuiltFile], top: list[dict] | None) -> PublishReport:
+def _plan(options: PublishOptions, rclone: Rclone, record: Record, site: dict[str, BuiltFile],
+          top: list[dict] | None) -> PublishReport:
     notes = []
     if options.verify:
         reason = "--verify"
@@ -142,7 +144,7 @@ def _plan(options: PublishOptions, target: Target, rclone: Rclone, record: Recor
     if plan.strays:
         notes.append(f"{len(plan.strays):,} files on the target are not part of the site and were left "
                      f"alone (publish --verify deletes them)")
-    return PublishReport(target.text, plan, compared, options.dry_run, notes=notes)
+    return PublishReport(rclone.target.text, plan, compared, options.dry_run, notes=notes)
 
 
 def _list_top(rclone: Rclone) -> list[dict] | None:
@@ -272,5 +274,5 @@ class _Meter:
         return update
 
     def finish(self) -> None:
-        if self.progress:
+        if self.progress and self.files:
             self.progress(self.files, self.files, self.size, self.size)
