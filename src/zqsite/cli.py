@@ -14,7 +14,7 @@ from zqsite.errors import BuildFailed, OutputError, Problem
 from zqsite.pipeline import PROJECT_ROOT, BuildOptions, build_site, load_site
 from zqsite.writer import STOP_REQUESTED
 
-COMMANDS = ("build", "check", "new", "serve", "clean", "import-blogger", "import-text")
+COMMANDS = ("build", "check", "new", "serve", "clean", "publish", "import-blogger", "import-text")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -100,6 +100,11 @@ def _parser() -> argparse.ArgumentParser:
     clean = commands.add_parser("clean", help="remove the built site, the preview and the build cache")
     clean.add_argument("--output", type=Path, default=PROJECT_ROOT / "public", metavar="DIR")
     clean.set_defaults(run=_run_clean)
+
+    from zqsite.pipeline import default_config_path
+    from zqsite.publish.cli import add_publish_command
+
+    add_publish_command(commands, default_output=PROJECT_ROOT / "public", default_config=default_config_path)
 
     try:  # the Blogger importer adds its own commands
         from zqsite.importer.cli import add_import_commands

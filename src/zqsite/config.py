@@ -32,6 +32,7 @@ class SiteConfig:
     trust_html: bool = False  # True: raw HTML in posts is published unsanitised
     iframe_hosts: tuple[str, ...] = ()
     search: bool = True  # build the Pagefind search index
+    publish_target: str = ""  # publish.target: the rclone remote path `publish` uploads to
     source_path: str | None = field(default=None, compare=False)
 
     @property
@@ -47,7 +48,7 @@ class SiteConfig:
 _TEXT_KEYS = ("title", "description", "author")
 _KNOWN_KEYS = (
     *_TEXT_KEYS, "base_url", "default_language", "timezone", "posts_per_page",
-    "feed_size", "listing", "trust_html", "iframe_hosts", "search",
+    "feed_size", "listing", "trust_html", "iframe_hosts", "search", "publish",
 )
 
 
@@ -85,7 +86,7 @@ def load_config(path: Path | None, display_path: str | None = None) -> tuple[Sit
             continue
         parsed = _parse_setting(key, value, problems, shown, line)
         if parsed is not None:
-            values[key] = parsed
+            values["publish_target" if key == "publish" else key] = parsed
     return SiteConfig(source_path=shown, **values), problems
 
 
@@ -93,6 +94,8 @@ def _parse_setting(key: str, value, problems: Problems, path: str, line: int):  
     def fail(message: str) -> None:
         problems.error(path, line, f"{key}: {message}")
 
+    if key == "publish":
+        return _parse_publish(value, problems, path)
     if key == "iframe_hosts":
         if not isinstance(value, Sequence) or not all(isinstance(i, Scalar) for i in value.items):
             fail("must be a list of host names")
@@ -138,3 +141,28 @@ def _parse_setting(key: str, value, problems: Problems, path: str, line: int):  
             fail(f"must be true or false, not '{text}'")
         return flag
     raise AssertionError(key)  # every known key is handled above
+
+
+def _parse_publish(value, problems: Problems, path: str) -> str | None:  # noqa: ANN001
+    """publish: {target: REMOTE}; a target that carries a secret is refused (site.yaml is committed)."""
+    from zqsite.publish.target import TargetError, parse_target
+
+    if not isinstance(value, Mapping):
+        problems.error(path, value.line, "publish: must be a mapping, e.g. publish: {target: zqsite-oss:bucket/blog}")
+        return None
+    check_keys(path, value, ("target",), {}, problems, what="publish setting")
+    entry = value.entries.get("target")
+    if entry is None:
+        return None
+    line, target = entry
+    if not isinstance(target, Scalar):
+        problems.error(path, line, "publish.target: must be a single value (an rclone remote path)")
+        return None
+    if not target.text.strip():
+        return ""
+    try:
+        parse_target(target.text)
+    except TargetError as exc:
+        problems.error(path, line, f"publish.target: {exc}")
+        return None
+    return target.text.strip()
