@@ -5,6 +5,7 @@ Nothing here knows about a particular test; `conftest.py` turns these into fixtu
 
 from __future__ import annotations
 
+import io
 import json
 from dataclasses import dataclass
 from datetime import datetime
@@ -156,6 +157,40 @@ def build(site: Site, **options: Any):  # noqa: ANN201 (a BuildReport)
     options.setdefault("now", FIXED_NOW)
     options.setdefault("config_path", site.config)
     return build_site(BuildOptions(content_dir=site.content, output_dir=site.output, **options))
+
+
+# --- images, made with Pillow ------------------------------------------------------------
+
+def image_bytes(width: int, height: int, fmt: str = "JPEG", color=(40, 120, 60), **save: Any) -> bytes:  # noqa: ANN001
+    """A plain image file: one colour with a lighter square in the top-left corner (so that
+    a turned copy can be told apart)."""
+    from PIL import Image
+
+    mode = "RGBA" if fmt == "PNG" and len(color) == 4 else "RGB"
+    image = Image.new(mode, (width, height), color)
+    image.paste((240, 240, 240) if mode == "RGB" else (240, 240, 240, 255), (0, 0, max(1, width // 4), max(1, height // 4)))
+    out = io.BytesIO()
+    image.save(out, fmt, **save)
+    return out.getvalue()
+
+
+def photo_bytes(width: int, height: int, seed: int = 0, quality: int = 90) -> bytes:
+    """A JPEG with detail at every scale, as a camera photo has (a flat image would make
+    every size look cheap): noise drawn at a few resolutions and enlarged, per channel."""
+    from PIL import Image, ImageChops, ImageOps
+
+    channels = []
+    for channel in range(3):
+        acc = Image.new("L", (width, height), 128)
+        for scale, sigma in ((40, 70), (160, 40), (640, 14), (2560, 5)):
+            noise = Image.effect_noise((scale, max(2, scale * height // width)), sigma + seed + channel)
+            acc = ImageChops.add(acc, noise.resize((width, height), Image.Resampling.BICUBIC), offset=-128)
+        channels.append(acc)
+    image = Image.merge("RGB", channels)
+    image = (image, ImageOps.mirror(image), ImageOps.flip(image), image.rotate(180))[seed % 4]
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=quality)
+    return out.getvalue()
 
 
 # --- reading the output ---------------------------------------------------------------------

@@ -7,6 +7,7 @@ import gc
 import hashlib
 import logging
 import os
+import tempfile
 import time
 import traceback
 from dataclasses import dataclass, field, replace
@@ -17,7 +18,7 @@ from urllib.parse import unquote, urljoin
 
 import jinja2
 
-from zqsite import i18n
+from zqsite import i18n, photos
 from zqsite import __version__
 from zqsite.cache import BuildCache, CacheLost, LastPages, code_digest, discard_posts, post_to_record, read_last_build
 from zqsite.config import CONFIG_FILE_NAME, SiteConfig, load_config
@@ -97,6 +98,10 @@ class LoadedSite:
     index: SiteIndex
     cache: BuildCache
     problems: Problems = field(default_factory=Problems)
+    # Where photos' variants are: the build cache's images/, or without a cache a scratch
+    # folder that goes with this object.
+    image_dir: Path | None = None
+    scratch: tempfile.TemporaryDirectory | None = None
 
 
 def default_config_path() -> Path | None:
@@ -104,7 +109,8 @@ def default_config_path() -> Path | None:
     return path if path.is_file() else None
 
 
-def load_site(options: BuildOptions, clock: PhaseClock | None = None) -> LoadedSite:
+def load_site(options: BuildOptions, clock: PhaseClock | None = None,
+              progress: Callable[[int, int], None] | None = None) -> LoadedSite:
     """Configuration and content, validated; BuildFailed lists every error (and the warnings)."""
     config_path = options.config_path if options.config_path is not None else default_config_path()
     config, problems = load_config(config_path, str(config_path) if config_path else None)
@@ -114,10 +120,12 @@ def load_site(options: BuildOptions, clock: PhaseClock | None = None) -> LoadedS
         problems.error(str(options.content_dir), None, "content folder not found")
     if problems.errors:
         raise BuildFailed(problems)
-    read_options = ReadOptions(options.include_drafts, options.include_future, options.now)
+    scratch = None if options.cache_folder else tempfile.TemporaryDirectory(prefix="zqsite-images-")
+    image_dir = options.cache_folder / "images" if options.cache_folder else Path(scratch.name)
+    read_options = ReadOptions(options.include_drafts, options.include_future, options.now, str(image_dir))
     cache = BuildCache(options.cache_folder, reading_signature(options.content_dir, config), options.output_dir)
     workers = options.workers or os.cpu_count() or 1
-    content = read_site(options.content_dir, config, read_options, problems, cache, workers)
+    content = read_site(options.content_dir, config, read_options, problems, cache, workers, progress)
     if clock:
         clock.mark(f"read {content.posts_read} of {len(content.posts)} posts")
     if problems.errors or (options.strict and problems.warnings):
@@ -127,7 +135,7 @@ def load_site(options: BuildOptions, clock: PhaseClock | None = None) -> LoadedS
         _return_free_memory()
     if clock:
         clock.mark("index")
-    return LoadedSite(config, content, index, cache, problems)
+    return LoadedSite(config, content, index, cache, problems, image_dir, scratch)
 
 
 def _return_free_memory() -> None:
@@ -185,7 +193,7 @@ def _build(options: BuildOptions, progress: Callable[[int, int], None] | None, f
     clock.mark("check for changes")
     if unchanged is not None:
         return replace(unchanged, phases=tuple(clock.phases))
-    site = load_site(options, clock)
+    site = load_site(options, clock, (lambda done, total: progress(done, total, "posts read")) if progress else None)
     cache = site.cache
     views = ViewMaker(site.config, site.index.labels, site.index.versions)
     renderer = _make_renderer(options, site)
@@ -254,6 +262,8 @@ def _build(options: BuildOptions, progress: Callable[[int, int], None] | None, f
         stats = writer.commit()
         published = writer.files()
     clock.mark("static files and publish")
+    if options.cache_folder and site.image_dir:
+        photos.forget_unused(site.image_dir, {asset.source for asset in site.content.assets})
     cache.save(LastPages(frame if not unmarked else "", manifest, shows, fingerprints.post_marks, page_count))
     due = site.content.next_due.isoformat() if site.content.next_due else ""
     cache.save_last_build({
