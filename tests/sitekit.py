@@ -175,19 +175,30 @@ def image_bytes(width: int, height: int, fmt: str = "JPEG", color=(40, 120, 60),
 
 
 def photo_bytes(width: int, height: int, seed: int = 0, quality: int = 90) -> bytes:
-    """A JPEG with detail at every scale, as a camera photo has (a flat image would make
-    every size look cheap): noise drawn at a few resolutions and enlarged, per channel."""
-    from PIL import Image, ImageChops, ImageOps
+    """A JPEG with what makes a camera photo cost bytes: a sky-to-ground gradient, 160 shapes
+    of every size with hard edges, and light and shade at every scale (noise drawn at a few
+    resolutions and enlarged). Its 800 px variant takes about 1.8 bits per pixel at quality
+    82, the detailed end of news photos (a flat test image would make every size look cheap)."""
+    import random
 
-    channels = []
-    for channel in range(3):
-        acc = Image.new("L", (width, height), 128)
-        for scale, sigma in ((40, 70), (160, 40), (640, 14), (2560, 5)):
-            noise = Image.effect_noise((scale, max(2, scale * height // width)), sigma + seed + channel)
-            acc = ImageChops.add(acc, noise.resize((width, height), Image.Resampling.BICUBIC), offset=-128)
-        channels.append(acc)
-    image = Image.merge("RGB", channels)
-    image = (image, ImageOps.mirror(image), ImageOps.flip(image), image.rotate(180))[seed % 4]
+    from PIL import Image, ImageChops, ImageDraw
+
+    rng = random.Random(seed)
+    image = Image.new("RGB", (width, height))
+    draw = ImageDraw.Draw(image)
+    for y in range(0, height, 8):
+        t = y / height
+        draw.rectangle((0, y, width, y + 8), fill=(int(90 + 120 * t), int(140 + 60 * t), int(200 - 120 * t)))
+    for _ in range(160):
+        w, h = int(width * rng.uniform(0.01, 0.3)), int(height * rng.uniform(0.01, 0.3))
+        x, y = rng.randrange(0, width), rng.randrange(height // 4, height)
+        shape = draw.rectangle if rng.random() < 0.6 else draw.ellipse
+        shape((x, y, x + w, y + h), fill=tuple(rng.randrange(0, 256) for _ in range(3)))
+    texture = Image.new("L", (width, height), 128)
+    for scale, sigma in ((40, 40), (160, 16), (640, 8), (2560, 3)):
+        noise = Image.effect_noise((scale, max(2, scale * height // width)), sigma)
+        texture = ImageChops.add(texture, noise.resize((width, height), Image.Resampling.BICUBIC), offset=-128)
+    image = ImageChops.add(image, Image.merge("RGB", (texture,) * 3), offset=-128)
     out = io.BytesIO()
     image.save(out, "JPEG", quality=quality)
     return out.getvalue()
