@@ -264,8 +264,11 @@ def test_damaged_files_and_a_decompression_bomb_are_warnings_naming_the_post_and
     assert [img.get("alt") for img in imgs(doc)] == ["Fine"]
     assert doc.xpath("string(//span[@class='image-unavailable'][1])") == "Truncated"
     assert sorted(p.name.split("-")[0] for p in (site.output / "images").iterdir()) == ["fine"] * 3
-    # Cached: the next build reports them again without decoding anything.
-    assert {w.message for w in build(site).warnings} == {w.message for w in report.warnings}
+    # Cached: the next build reports them again without reading the post or decoding anything.
+    (site.content / "posts" / "other.md").write_text(photo_post("Other", "Text."), encoding="utf-8")
+    again = build(site)
+    assert {w.message for w in again.warnings} == {w.message for w in report.warnings}
+    assert [phase for phase, _s in again.phases if phase.startswith("read ")] == ["read 1 of 2 posts"]
 
 
 def test_an_8000_by_6000_photo_is_published():

@@ -61,6 +61,23 @@ def source_stamp(path: str) -> tuple[str, int, int]:
     return path, stat.st_mtime_ns, stat.st_size
 
 
+def files_current(assets: tuple[tuple[str, str], ...], stamps: tuple[tuple[str, int, int], ...],
+                  cache_dir: str | None) -> bool:
+    """A cached post's files are all there and its photos unchanged. A photo's variants are
+    one folder of the cache, written at once: one of them is looked at (thousands of cached
+    posts are checked on every build)."""
+    folders: set[str] = set()
+    for _url, file in assets:
+        if cache_dir and file.startswith(cache_dir):
+            folder = os.path.dirname(file)
+            if folder in folders:
+                continue
+            folders.add(folder)
+        if not os.path.isfile(file):
+            return False
+    return stamps_current(stamps)
+
+
 def stamps_current(stamps: tuple[tuple[str, int, int], ...]) -> bool:
     for path, mtime_ns, size in stamps:
         try:

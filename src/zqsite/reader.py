@@ -213,10 +213,11 @@ def _still_valid(hit: tuple, name: str, context: _Context) -> bool:
     """A cached post holds while its images are still there (its photos unchanged) and its
     missing images still missing."""
     _record, file_problems, assets, _body, _summary, sources = hit
-    if not all(os.path.isfile(source) for _url, source in assets) or not photos.stamps_current(sources):
+    cache_dir = context.images.cache_dir if context.images else None
+    if not photos.files_current(assets, sources, cache_dir):
         return False
     for _path, _line, message, _is_error in file_problems:
-        if message.startswith("image '"):
+        if message.startswith("image '") and " not found " in message:
             src = message.split("'")[1]
             if resolve_image(src, Path(name), context.content_dir) is not None:
                 return False
