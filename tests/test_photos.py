@@ -317,3 +317,20 @@ def test_image_settings_shape_the_variants(make_site):
     assert [width for _url, width in candidates(img)] == [300, 600]
     config, _ = load_config(site.config)
     assert config.image_widths == (300, 600) and config.image_quality == 60
+
+
+@pytest.mark.parametrize("start_method", ["fork", "spawn"])
+def test_photos_are_encoded_in_worker_processes_of_either_start_method(make_site, monkeypatch, start_method):
+    from zqsite.reader import PARALLEL_THRESHOLD
+
+    monkeypatch.setenv("ZQSITE_START_METHOD", start_method)
+    count = PARALLEL_THRESHOLD[start_method] + 4  # enough new posts for the readers' pool
+    posts = {f"p{n:03d}.md": photo_post(f"Post {n}", f"![Photo {n % 4}](images/photo-{n % 4}.jpg)",
+                                        date=f"2024-07-{1 + n % 28:02d}") for n in range(count)}
+    files = {f"images/photo-{n}.jpg": image_bytes(900 + 100 * n, 600) for n in range(4)}
+    site = make_site(posts=posts, files=files)
+    report = build(site, workers=2)
+    assert report.warnings == () and report.posts == count
+    names = sorted(p.name for p in (site.output / "images").iterdir())
+    assert len(names) == 4 * 3  # 480, 800 and the photo's own width, once each whatever process made them
+    assert len(list((site.root / ".zqsite-cache" / "images").rglob("variants.json"))) == 4
