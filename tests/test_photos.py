@@ -334,3 +334,22 @@ def test_photos_are_encoded_in_worker_processes_of_either_start_method(make_site
     names = sorted(p.name for p in (site.output / "images").iterdir())
     assert len(names) == 4 * 3  # 480, 800 and the photo's own width, once each whatever process made them
     assert len(list((site.root / ".zqsite-cache" / "images").rglob("variants.json"))) == 4
+
+
+def test_a_build_that_reads_many_posts_says_how_far_it_is(make_site, capsys):
+    from zqsite.cli import _progress_printer
+
+    posts = {f"p{n}.md": photo_post(f"Post {n}", f"![Photo](images/photo-{n}.jpg)") for n in range(8)}
+    site = make_site(posts=posts, files={f"images/photo-{n}.jpg": image_bytes(700, 500 + n) for n in range(8)})
+    calls = []
+    from zqsite.pipeline import BuildOptions, build_site
+
+    build_site(BuildOptions(content_dir=site.content, output_dir=site.output, config_path=site.config,
+                            now=sitekit.FIXED_NOW),
+               progress=lambda done, total, what="files": calls.append((done, total, what)))
+    assert [c for c in calls if c[2] == "posts read"] == [(n, 8, "posts read") for n in range(1, 9)]
+    printer = _progress_printer()  # stderr is not a terminal here: a line about every quarter
+    for done, total, what in calls:
+        printer(done, total, what)
+    lines = capsys.readouterr().err.splitlines()
+    assert lines == ["2/8 posts read", "4/8 posts read", "6/8 posts read"]

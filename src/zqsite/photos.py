@@ -97,7 +97,7 @@ def publish(source: str, url: str, settings: ImageSettings) -> Published | str:
     cache has them; or a message saying why it cannot be published."""
     memo_key = (source_stamp(source), settings)
     found = _DONE.get(memo_key)
-    if found is None:
+    if found is None or (isinstance(found, Published) and not os.path.isfile(found.largest[1])):  # cache cleaned
         found = _DONE[memo_key] = _publish(source, url, settings)
     return found
 
