@@ -424,3 +424,23 @@ def test_the_import_builds_and_each_post_is_served_at_its_blogger_path(imported,
     assert (output / "p/about.html").is_file()
     assert (output / "2024/07/project-frequently-delayed-due-to-zh-hant.html").is_file()
     assert [w for w in report.warnings if "draft" not in w.message] == []
+
+
+@pytest.mark.parametrize("shown, largest", [
+    ("https://blogger.googleusercontent.com/img/b/R29vZ2xl/AVvXsEh/s320/plant.jpg",
+     "https://blogger.googleusercontent.com/img/b/R29vZ2xl/AVvXsEh/s1600/plant.jpg"),
+    ("https://1.bp.blogspot.com/-abc/XYZ/AAAA/def/w640-h480-rw/plant.jpg",
+     "https://1.bp.blogspot.com/-abc/XYZ/AAAA/def/s1600/plant.jpg"),
+    ("https://blogger.googleusercontent.com/img/b/x/s72-c/", "https://blogger.googleusercontent.com/img/b/x/s1600/"),
+    ("https://blogger.googleusercontent.com/img/a/AVvXsEiQ=w640-h426", "https://blogger.googleusercontent.com/img/a/AVvXsEiQ=s0"),
+    ("https://lh3.googleusercontent.com/abc=s320-rw", "https://lh3.googleusercontent.com/abc=s0"),
+    ("https://example.org/s320/plant.jpg", "https://example.org/s320/plant.jpg"),  # not Blogger's
+])
+def test_blogger_images_are_fetched_in_their_largest_size(tmp_path, shown, largest):
+    from zqsite.importer.images import ImageDownloads, largest_blogger_size
+
+    assert largest_blogger_size(shown) == largest
+    fetched = []
+    downloads = ImageDownloads(tmp_path, fetch=lambda url: fetched.append(url) or b"\xff\xd8\xff")
+    site_path = downloads.localise(shown)
+    assert fetched == [largest] and downloads.localise(shown) == site_path and len(fetched) == 1

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from sitekit import PROJECT_ROOT, FIXED_NOW, make_site, page, post
+from sitekit import PROJECT_ROOT, FIXED_NOW, image_bytes, make_site, page, post
 from test_editor_errors import tree_digest
 from zqsite.pipeline import BuildOptions, build_site
 
@@ -94,9 +94,9 @@ def test_incremental_build_equals_cold_build(workspace, change):
     assert_same_as_cold(options, tmp_path)
     if change == "image appears":  # the missing image is added later: the post must pick it up
         (site.content / "images").mkdir()
-        (site.content / "images" / "plant.png").write_bytes(b"\x89PNG fake")
+        (site.content / "images" / "plant.png").write_bytes(image_bytes(64, 48, "PNG"))
         assert_same_as_cold(options, tmp_path)
-        assert (options.output_dir / "images" / "plant.png").is_file()
+        assert len(list((options.output_dir / "images").glob("plant-64.*.png"))) == 1
 
 
 def test_nothing_changed_rewrites_nothing(workspace):

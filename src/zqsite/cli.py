@@ -247,14 +247,17 @@ def _shown(path: Path) -> str:
 
 def _progress_printer():  # noqa: ANN202
     terminal = sys.stderr.isatty()
+    quarters: dict[str, int] = {}
 
-    def progress(done: int, total: int) -> None:
+    def progress(done: int, total: int, what: str = "files") -> None:
+        """`what`: "files" (pages and feeds rendered) or "posts read" (and their photos encoded)."""
         if terminal:
             filled = int(30 * done / max(total, 1))
             end = "\n" if done >= total else ""
-            print(f"\r[{'#' * filled}{'.' * (30 - filled)}] {done}/{total} files", end=end, file=sys.stderr,
+            print(f"\r[{'#' * filled}{'.' * (30 - filled)}] {done}/{total} {what}", end=end, file=sys.stderr,
                   flush=True)
-        elif done < total and done * 4 // total != (done - 500) * 4 // total:
-            print(f"{done}/{total} pages and feeds done", file=sys.stderr)  # about every quarter
+        elif done < total and done * 4 // total > quarters.get(what, 0):  # about every quarter
+            quarters[what] = done * 4 // total
+            print(f"{done}/{total} {'pages and feeds done' if what == 'files' else what}", file=sys.stderr)
 
     return progress

@@ -33,6 +33,8 @@ class SiteConfig:
     iframe_hosts: tuple[str, ...] = ()
     search: bool = True  # build the Pagefind search index
     publish_target: str = ""  # publish.target: the rclone remote path `publish` uploads to
+    image_widths: tuple[int, ...] = (480, 800, 1200, 1600)  # photos are published in these widths (px)
+    image_quality: int = 82  # JPEG and WebP quality of the published photos
     source_path: str | None = field(default=None, compare=False)
 
     @property
@@ -48,8 +50,9 @@ class SiteConfig:
 _TEXT_KEYS = ("title", "description", "author")
 _KNOWN_KEYS = (
     *_TEXT_KEYS, "base_url", "default_language", "timezone", "posts_per_page",
-    "feed_size", "listing", "trust_html", "iframe_hosts", "search", "publish",
+    "feed_size", "listing", "trust_html", "iframe_hosts", "search", "publish", "image_widths", "image_quality",
 )
+MAX_IMAGE_WIDTH = 2048  # zqsite.images.MAX_WIDTH: wider variants are never published
 
 
 def load_config(path: Path | None, display_path: str | None = None) -> tuple[SiteConfig, Problems]:
@@ -101,6 +104,13 @@ def _parse_setting(key: str, value, problems: Problems, path: str, line: int):  
             fail("must be a list of host names")
             return None
         return tuple(i.text.strip().lower() for i in value.items)
+    if key == "image_widths":
+        texts = [i.text.strip() for i in value.items] if isinstance(value, Sequence) and all(
+            isinstance(i, Scalar) for i in value.items) else None
+        if not texts or not all(t.isdigit() and 16 <= int(t) <= MAX_IMAGE_WIDTH for t in texts):
+            fail(f"must be a list of widths in pixels from 16 to {MAX_IMAGE_WIDTH}, such as [480, 800, 1200, 1600]")
+            return None
+        return tuple(sorted({int(t) for t in texts}))
     if not isinstance(value, Scalar):
         fail("must be a single value")
         return None
@@ -125,6 +135,11 @@ def _parse_setting(key: str, value, problems: Problems, path: str, line: int):  
             fail(f"unknown time zone '{text}' (use an IANA name such as Asia/Shanghai)")
             return None
         return text
+    if key == "image_quality":
+        if not text.isdigit() or not 30 <= int(text) <= 95:
+            fail(f"must be a whole number from 30 to 95 (82 is a good choice), not '{text}'")
+            return None
+        return int(text)
     if key in ("posts_per_page", "feed_size"):
         if not text.isdigit() or int(text) < 1:
             fail(f"must be a whole number of at least 1, not '{text}'")

@@ -95,6 +95,8 @@ class Meta:
     locale: str
     image: str = ""  # absolute URL of the first image, if any
     json_ld: Markup = Markup("")
+    image_width: int = 0  # of `image`, when known (a photo's preview variant)
+    image_height: int = 0
 
 
 @dataclass(frozen=True)
@@ -223,11 +225,11 @@ def plan_site(index: SiteIndex, standalone: Sequence[StandalonePage], config: Si
 
 
 def _meta(config: SiteConfig, language: str, description: str, *, og_type: str = "website", image: str = "",
-          json_ld: Markup = Markup("")) -> Meta:
+          json_ld: Markup = Markup(""), image_size: tuple[int, int] = (0, 0)) -> Meta:
     text = description or config.description
     if len(text) > 300:  # previews show about 200 characters; cut at a word
         text = text[:297].rsplit(" ", 1)[0] + "…"
-    return Meta(text, og_type, OG_LOCALES[language], image, json_ld)
+    return Meta(text, og_type, OG_LOCALES[language], image, json_ld, *image_size)
 
 
 def _contacts_json_ld(views: ViewMaker, contacts: Sequence[Contact]) -> Markup:
@@ -326,7 +328,9 @@ def _post_page(views: ViewMaker, post: Post, index: SiteIndex, config: SiteConfi
 def _post_context(views: ViewMaker, post: Post, index: SiteIndex, config: SiteConfig) -> dict[str, Any]:
     newer, older = index.neighbours.get(post.url, (None, None))
     versions = index.versions.get(post.url, (post,))
-    image = urljoin(config.base_url, post.images[0]) if post.images else ""
+    image, image_size = urljoin(config.base_url, post.images[0]) if post.images else "", (0, 0)
+    if post.preview_image:  # a photo: its variant made for link previews
+        image, image_size = views.absolute(post.preview_image[0]), post.preview_image[1:]
     original = next((p for p in versions if p.translation_of is None), None)
     posting = blog_posting(
         post, views.absolute(post.url), config,
@@ -336,7 +340,7 @@ def _post_context(views: ViewMaker, post: Post, index: SiteIndex, config: SiteCo
     organisations = [contact_entity(c, views.absolute(f"/contacts/#contact-{c.id}")) for c in post.contacts]
     return {
         "meta": _meta(config, post.language, post.summary_text, og_type="article", image=image,
-                      json_ld=json_ld([posting, *organisations])),
+                      json_ld=json_ld([posting, *organisations]), image_size=image_size),
         "title": post.title,
         "entry": views.entry(post, post.language, keep=False),  # a post page is its only user
         "qr_code": views.post_code(post),

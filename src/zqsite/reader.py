@@ -10,10 +10,10 @@ import unicodedata
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path, PurePosixPath
-from typing import Iterator
+from typing import Callable, Iterator
 from urllib.parse import unquote, urlsplit
 
-from zqsite import urls
+from zqsite import photos, urls
 from zqsite.config import SiteConfig
 from zqsite.cache import BuildCache, code_digest, post_from_record, post_to_record
 from zqsite.errors import Problem, Problems
@@ -42,21 +42,27 @@ class ReadOptions:
     include_drafts: bool = False
     include_future: bool = False
     now: datetime | None = None  # "now" for future-dated posts; None: the real clock
+    image_dir: str | None = None  # where photos' variants are kept; None: images are copied as they are
 
 
 def read_site(content_dir: Path, config: SiteConfig, options: ReadOptions, problems: Problems,
-              cache: BuildCache | None = None, workers: int = 1) -> SiteContent:
-    """Reads posts, pages, contacts, labels and the images they use.
+              cache: BuildCache | None = None, workers: int = 1,
+              progress: Callable[[int, int], None] | None = None) -> SiteContent:
+    """Reads posts, pages, contacts, labels and the images they use (photos encoded in
+    their sizes unless cached).
 
     With a cache, a post whose file did not change is taken from it; the Markdown of the
-    others is converted by `workers` processes when there is enough of it.
+    others is converted by `workers` processes when there is enough of it. `progress(done,
+    total)` follows the posts read from their files.
     """
     contacts = read_contacts(content_dir, problems)
     label_entries = read_labels(content_dir, problems)
     assets: dict[str, Asset] = {}
-    context = _Context(content_dir, config, contacts, assets, problems)
+    images = (photos.ImageSettings(config.image_widths, config.image_quality, options.image_dir)
+              if options.image_dir else None)
+    context = _Context(content_dir, config, contacts, assets, problems, images)
 
-    posts, posts_read = _read_posts(content_dir, context, cache or BuildCache(None, ""), workers)
+    posts, posts_read = _read_posts(content_dir, context, cache or BuildCache(None, ""), workers, progress)
     posts = _finish_posts(posts, config, problems)
     posts, next_due = _select_published(posts, options, problems)
 
@@ -81,6 +87,7 @@ class _Context:
     contacts: dict[str, Contact]
     assets: dict[str, Asset]
     problems: Problems
+    images: photos.ImageSettings | None = None
 
 
 def reading_signature(content_dir: Path, config: SiteConfig) -> str:
@@ -90,11 +97,13 @@ def reading_signature(content_dir: Path, config: SiteConfig) -> str:
     registry = content_dir / "contacts.yaml"
     parts = [__version__, code_digest(), LIBRARY_VERSIONS, str(content_dir.resolve()),
              config.timezone, config.default_language, config.base_path, repr(config.trust_html),
-             repr(config.iframe_hosts), registry.read_bytes().hex() if registry.is_file() else ""]
+             repr(config.iframe_hosts), repr((config.image_widths, config.image_quality)),
+             registry.read_bytes().hex() if registry.is_file() else ""]
     return hashlib.sha256("\0".join(parts).encode()).hexdigest()
 
 
-def _read_posts(content_dir: Path, context: _Context, cache: BuildCache, workers: int) -> tuple[list[Post], int]:
+def _read_posts(content_dir: Path, context: _Context, cache: BuildCache, workers: int,
+                progress: Callable[[int, int], None] | None) -> tuple[list[Post], int]:
     """The posts, in file order, and how many were read from their files."""
     files = _markdown_files(content_dir, "posts")
     found: list[Post | None] = [None] * len(files)
@@ -102,7 +111,7 @@ def _read_posts(content_dir: Path, context: _Context, cache: BuildCache, workers
     for number, (rel, name, stat) in enumerate(files):
         hit = cache.post(rel, stat, lambda name=name: _read_bytes(name))  # no Path per file: slow
         if hit is not None and _still_valid(hit, name, context):
-            record, file_problems, assets, body, summary = hit
+            record, file_problems, assets, body, summary, _sources = hit
             found[number] = post_from_record(record, body, summary)
             context.problems.items.extend(Problem(*p) for p in file_problems)
             for url, source in assets:
@@ -110,7 +119,10 @@ def _read_posts(content_dir: Path, context: _Context, cache: BuildCache, workers
             continue
         new.append((number, name, stat))
 
-    for (number, _name, stat), (post, file_problems, assets, key) in zip(new, _read_new_posts(new, context, workers)):
+    results = _read_new_posts(new, context, workers)
+    for done, ((number, _name, stat), (post, file_problems, assets, key, sources)) in enumerate(zip(new, results), 1):
+        if progress and len(new) > 1:
+            progress(done, len(new))
         context.problems.extend(file_problems)
         for url, source in assets:
             context.assets.setdefault(url, Asset(url, source))
@@ -119,7 +131,7 @@ def _read_posts(content_dir: Path, context: _Context, cache: BuildCache, workers
         found[number] = post
         cache.store_post(post.source_path, stat, key, post_to_record(post),
                          tuple((p.path, p.line, p.message, p.is_error) for p in file_problems.items),
-                         assets, post.body_html, post.summary_html)
+                         assets, post.body_html, post.summary_html, sources)
     cache.forget_others({rel for rel, _path, _stat in files})
     return [post for post in found if post is not None], len(new)
 
@@ -131,28 +143,31 @@ PARALLEL_THRESHOLD = {"fork": 64, "spawn": 200}
 
 
 def _read_new_posts(new: list[tuple[int, str, os.stat_result]], context: _Context,
-                    workers: int) -> Iterator[tuple[Post | None, Problems, tuple, str]]:
-    """Each new post read and converted, in order; many are read by worker processes (each
-    reads, checks and converts whole files), and the results are taken as they come."""
+                    workers: int) -> Iterator[tuple[Post | None, Problems, tuple, str, tuple]]:
+    """Each new post read and converted (its new photos encoded), in order; many are read by
+    worker processes (each reads, checks and converts whole files), and the results are
+    taken as they come."""
     names = [name for _number, name, _stat in new]
     # What every reader needs: the settings and the contacts (a worker collects its own problems).
     shared = replace(context, problems=Problems(), assets={})
     yield from map_jobs(_read_new_post, names, shared, workers=workers, min_jobs=PARALLEL_THRESHOLD)
 
 
-def _read_new_post(context: _Context, name: str) -> tuple[Post | None, Problems, tuple, str]:
-    """(the post or None, its problems, its images to copy, the hash of its bytes)."""
+def _read_new_post(context: _Context, name: str) -> tuple[Post | None, Problems, tuple, str, tuple]:
+    """(the post or None, its problems, its images to copy, the hash of its bytes, the
+    stamps of the photos it shows)."""
     file_problems = Problems()
     path = Path(name)
     data = path.read_bytes()
     key = hashlib.sha256(data).hexdigest()
     draft = _read_post(path, data, replace(context, problems=file_problems))
     if draft is None:
-        return None, file_problems, (), key
+        return None, file_problems, (), key, ()
     body = convert_body(_body_job(draft.doc, context))
     for src, line in body.missing:
         file_problems.warning(draft.doc.path, line, f"image '{src}' not found (looked beside "
                               "the post and in the content folder)")
+    _report_bad_images(draft.doc.path, body, file_problems)
     post = _make_post(draft, body)
     from_file_name = not (draft.slug or draft.translation_of or draft.blogger_path or urls.slug_from_text(draft.title))
     if post.slug and from_file_name:
@@ -161,7 +176,12 @@ def _read_new_post(context: _Context, name: str) -> tuple[Post | None, Problems,
                               "add 'slug: …' (a-z, 0-9, -) to choose another")
     converted = (body.html + "\0" + post.summary_html).encode()
     digest = hashlib.sha256(repr(post_to_record(post)).encode() + converted).hexdigest()
-    return replace(post, digest=digest), file_problems, body.assets, key
+    return replace(post, digest=digest), file_problems, body.assets, key, body.sources
+
+
+def _report_bad_images(path: str, body: BodyResult, problems: Problems) -> None:
+    for src, line, why in body.bad:
+        problems.warning(path, line, f"image '{src}' is not published: {why}; its caption is shown instead")
 
 
 def _markdown_files(content_dir: Path, folder: str) -> list[tuple[str, str, os.stat_result]]:
@@ -189,12 +209,14 @@ def _read_bytes(name: str) -> bytes:
 
 
 def _still_valid(hit: tuple, name: str, context: _Context) -> bool:
-    """A cached post holds while its images are still there and its missing images still missing."""
-    _record, file_problems, assets, _body, _summary = hit
-    if not all(os.path.isfile(source) for _url, source in assets):
+    """A cached post holds while its images are still there (its photos unchanged) and its
+    missing images still missing."""
+    _record, file_problems, assets, _body, _summary, sources = hit
+    cache_dir = context.images.cache_dir if context.images else None
+    if not photos.files_current(assets, sources, cache_dir):
         return False
     for _path, _line, message, _is_error in file_problems:
-        if message.startswith("image '"):
+        if message.startswith("image '") and " not found " in message:
             src = message.split("'")[1]
             if resolve_image(src, Path(name), context.content_dir) is not None:
                 return False
@@ -271,6 +293,7 @@ def _make_post(draft: _Draft, body: "BodyResult") -> Post:
         slug=slug or "", url=url, body=body.html, summary=summary_html,
         labels=draft.labels, contacts=draft.contacts,
         source=draft.source or "", draft=draft.draft, translation_of=draft.translation_of, images=body.images,
+        preview_image=body.preview,
         links=body.links, lines=tuple((key, line) for key, (line, _v) in draft.doc.front_matter.entries.items()),
     )
 
@@ -296,6 +319,7 @@ def _read_page(path: Path, context: _Context) -> StandalonePage | None:
     body = convert_body(_body_job(doc, context))
     for src, line in body.missing:
         problems.warning(doc.path, line, f"image '{src}' not found (looked beside the page and in the content folder)")
+    _report_bad_images(doc.path, body, problems)
     for url, source in body.assets:
         context.assets.setdefault(url, Asset(url, source))
     return StandalonePage(doc.path, title, slug, urls.page_url(slug), language, body.html, contacts, draft,
@@ -481,7 +505,7 @@ def _blogger_path(doc: Document, problems: Problems) -> str | None:
 def _body_job(doc: Document, context: _Context) -> BodyJob:
     config = context.config
     return BodyJob(doc.path, doc.body, doc.body_line, str(context.content_dir), config.base_path,
-                   config.trust_html, config.iframe_hosts)
+                   config.trust_html, config.iframe_hosts, context.images)
 
 
 def _warn_repeated_paragraphs(doc: Document, problems: Problems) -> None:
