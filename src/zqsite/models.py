@@ -104,6 +104,8 @@ class StandalonePage:
     language: str
     body_html: str
     contacts: tuple[Contact, ...] = ()
+    translation_of: str | None = None  # slug of the original page
+    translation_line: int | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
