@@ -326,7 +326,8 @@ def test_an_arabic_post_without_a_catalogue_is_right_to_left_with_english_string
     assert not i18n.has_catalogue("ar"), "this test is about a language zqsite ships no catalogue for"
     site = make_site(tmp_path, config=config("languages: [en, ar]\n"), posts={
         "en.md": post("Dasha park opens", "2024-07-15", labels=["dasha"], slug="dasha-park"),
-        "ar.md": post("افتتاح حديقة داشا", "2024-07-15", labels=["dasha"], language="ar", translation_of="dasha-park"),
+        "ar.md": post("افتتاح حديقة داشا", "2024-07-15", labels=["dasha"], language="ar", translation_of="dasha-park",
+                      contacts=[{"name": "مكتب الاستثمار", "tel": "0086-758-3611228"}]),
         "ar2.md": post("خبر آخر", "2024-07-16", labels=["dasha"], language="ar", slug="other"),
     })
     report = build(site)
@@ -338,6 +339,8 @@ def test_an_arabic_post_without_a_catalogue_is_right_to_left_with_english_string
     assert "Older post" in text(doc) or "Newer post" in text(doc)  # the English interface strings
     assert doc.xpath("string(//time[contains(@class,'dt-published')])").startswith("الاثنين، 15 يوليو 2024")
     assert site.html("/ar/label/dasha/").xpath("string(/html/@dir)") == "rtl"
+    # A phone number stays "+86 758 3611228" in right-to-left text, not "3611228 758 86+".
+    assert doc.xpath("//a[contains(@class,'p-tel')]/@dir") == ["ltr"]
     # On an English page an Arabic post (no English version) keeps its language and direction.
     listed = site.html("/").xpath("//article[@lang='ar']")
     assert listed and listed[0].get("dir") == "rtl"
@@ -366,3 +369,28 @@ def test_page_translation_errors_name_their_line(tmp_path, pages, message):
     found = [str(p) for p in failed.value.problems.sorted()]
     assert any(re.match(r"pages/\w+\.(ja\.)?md:\d+: error:", m) and message in m for m in found), found
 
+
+
+def test_a_language_with_a_page_but_no_posts_links_to_the_default_languages_lists(tmp_path):
+    site = make_site(tmp_path, config=config(), pages=PAGES, posts={
+        "en.md": post("Dasha park opens", "2024-07-15", labels=["dasha"], slug="dasha-park")})
+    build(site)
+    from sitekit import broken_links
+
+    assert broken_links(site.output) == []
+    doc = site.html("/ja/p/about.html")
+    assert lang(site, "/ja/p/about.html") == "ja"
+    assert path_of(doc.xpath("string(//aside/@data-widgets)")) == "/ja/widgets.html"
+    assert links(site.html("/ja/widgets.html"), "//section[contains(@class,'widget-labels')]//a") == ["/label/dasha/"]
+    assert not site.out("/ja/").exists() and not site.out("/ja/label/").exists()
+
+
+def test_new_refuses_a_language_the_site_does_not_publish(tmp_path):
+    from zqsite.authoring import NewPostError, new_post
+    from zqsite.config import load_config
+
+    site = make_site(tmp_path, config=config("languages: [en, ko]\n"))
+    loaded, _ = load_config(site.config)
+    assert "language: ko" in new_post(site.content, loaded, "새 게시물", [], "ko-KR", []).read_text(encoding="utf-8")
+    with pytest.raises(NewPostError, match="publishes en, ko"):
+        new_post(site.content, loaded, "Nouveau", [], "fr", [])
