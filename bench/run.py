@@ -365,8 +365,12 @@ def zqsite_help(python: str) -> str:
     return result.stdout
 
 
-def bench_zqsite(size: int, seed: int, corpus: Path, repeat: int, settle: float, notes: list[str]) -> list[Row]:
+def bench_zqsite(size: int, seed: int, corpus: Path, repeat: int, settle: float, notes: list[str],
+                 method: str = "") -> list[Row]:
+    """`method`: the worker processes' start method (ZQSITE_START_METHOD), "" for zqsite's own choice."""
     python = sys.executable
+    tool = f"zqsite ({method})" if method else "zqsite"
+    env = dict(TOOL_ENVIRONMENT, ZQSITE_START_METHOD=method) if method else None
     has_cache_dir = "--cache-dir" in zqsite_help(python)
     site = WORK / f"zqsite-{size}-seed{seed}"
     move_aside(site)
@@ -388,7 +392,7 @@ def bench_zqsite(size: int, seed: int, corpus: Path, repeat: int, settle: float,
 
     def build(row: Row | None, rows: list[Row], index: int = 0) -> bool:
         before = snapshot(output)
-        measure = run_measured(cmd, PROJECT)
+        measure = run_measured(cmd, PROJECT, env)
         waited = wait_for_removals(output)  # untimed: see wait_for_removals
         if row is not None:
             row.after.append(waited)
@@ -407,7 +411,7 @@ def bench_zqsite(size: int, seed: int, corpus: Path, repeat: int, settle: float,
         return True
 
     rows: list[Row] = []
-    cold = Row(size, "zqsite", "cold")
+    cold = Row(size, tool, "cold")
     for index in range(1, repeat + 1):
         move_aside(output)
         move_aside(cache)
@@ -417,7 +421,7 @@ def bench_zqsite(size: int, seed: int, corpus: Path, repeat: int, settle: float,
             return rows
     empty_trash(settle)
 
-    nochange = Row(size, "zqsite", "no change")
+    nochange = Row(size, tool, "no change")
     for index in range(1, repeat + 1):
         build(nochange, rows, index)
 
@@ -436,7 +440,7 @@ def bench_zqsite(size: int, seed: int, corpus: Path, repeat: int, settle: float,
         ("delete post", lambda: target.unlink(), lambda: target.write_bytes(original)),
     ]
     for scenario, change, revert in changes:
-        row = Row(size, "zqsite", scenario)
+        row = Row(size, tool, scenario)
         for index in range(1, repeat + 1):
             change()
             try:
@@ -542,7 +546,7 @@ def table(rows: list[Row]) -> str:
         if row.error and not row.measures:
             lines.append(f"| {row.size} | {row.tool} | {row.scenario} | FAILED: {row.error} | | | | | | | |")
             continue
-        if row.tool == "zqsite":
+        if row.tool.startswith("zqsite"):
             pelican_base = pelican_cold if row.scenario == "cold" else pelican_cached
             hugo_base = hugo_cold
         elif row.tool == "pelican":
@@ -584,7 +588,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--settle", type=float, default=None,
                         help="seconds to wait after deleting old trees (default: 1, or 5 at 5,000+ posts)")
     parser.add_argument("--quick", action="store_true", help="smoke test: 200 posts, one run of each")
+    parser.add_argument("--start-methods", default="",
+                        help="zqsite once per worker start method, e.g. fork,spawn (default: zqsite's own choice)")
     args = parser.parse_args(argv)
+    methods = [m.strip() for m in args.start_methods.split(",") if m.strip()] or [""]
+    if set(methods) - {"fork", "spawn"}:
+        parser.error("--start-methods takes fork and spawn")
     sizes = [200] if args.quick else [int(s) for s in args.sizes.split(",") if s.strip()]
     repeat = 1 if args.quick else args.repeat
     if repeat < 1 or not sizes:
@@ -607,8 +616,9 @@ def main(argv: list[str] | None = None) -> int:
     for size in sizes:
         settle = args.settle if args.settle is not None else (5.0 if size >= 5000 else 1.0)
         corpus = corpus_for(size, args.seed)
-        say(f"[{size} posts] zqsite")
-        rows += bench_zqsite(size, args.seed, corpus, repeat, settle, notes)
+        say(f"[{size} posts] zqsite{' (' + ', '.join(methods) + ')' if methods != [''] else ''}")
+        for method in methods:
+            rows += bench_zqsite(size, args.seed, corpus, repeat, settle, notes, method)
         if "pelican" in peers_wanted:
             say(f"[{size} posts] pelican")
             rows += bench_pelican(size, args.seed, corpus, repeat, settle, peers)

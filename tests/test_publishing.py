@@ -192,3 +192,25 @@ def test_a_template_error_in_a_parallel_render_leaves_the_old_site(tmp_path):
     assert message.startswith("templates/post.html:") and "broken_value" in message
     assert tree_digest(site.output) == before
     assert not list((tmp_path / "site").glob(".public.zqsite-*"))
+
+
+# --- names every system can hold ------------------------------------------------------------
+
+def test_names_windows_cannot_hold_are_found():
+    assert writer_module.windows_name_problem("2024/07/dasha-park.html") is None
+    assert writer_module.windows_name_problem("label/大沙/index.html") is None
+    for bad in ("2024/07/con.html", "p/AUX.html", "images/nul", "images/a:b.jpg", 'x/"q".html',
+                "images/what?.png", "folder./a.html", "a /b.html", "images/tab\there.jpg"):
+        assert writer_module.windows_name_problem(bad), bad
+
+
+@pytest.mark.parametrize("second_post, message", [
+    (post("Shouting", "2024-03-01", labels=["x"], blogger_path="/2024/03/Park.html"), "differ only in letter case"),
+    (post("Console", "2024-03-02", labels=["x"], slug="con"), "reserved on Windows"),
+])
+def test_output_names_that_would_clash_on_windows_or_macos_fail_the_build(tmp_path, second_post, message):
+    site = make_site(tmp_path, posts={"a.md": post("Park", "2024-03-01", labels=["x"], blogger_path="/2024/03/park.html"),
+                                      "b.md": second_post})
+    with pytest.raises(OutputError, match=message):
+        build(site)
+    assert not site.output.exists() and not list(tmp_path.glob(".public.zqsite-*"))

@@ -4,4 +4,7 @@ import sys
 
 from zqsite.cli import main
 
-sys.exit(main())
+# Guarded: a spawned worker process imports this module again (as __mp_main__) and must not
+# run the command a second time.
+if __name__ == "__main__":
+    sys.exit(main())

@@ -96,7 +96,7 @@ def code_digest() -> str:
     differently, so it must not reuse what this one cached."""
     digest = hashlib.sha256()
     package = Path(__file__).parent
-    for path in sorted(package.rglob("*")):
+    for path in sorted(package.rglob("*"), key=Path.as_posix):
         if path.suffix in (".py", ".yaml") and "__pycache__" not in path.parts:
             digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()

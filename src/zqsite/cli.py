@@ -12,6 +12,7 @@ from typing import Sequence
 
 from zqsite.errors import BuildFailed, OutputError, Problem
 from zqsite.pipeline import PROJECT_ROOT, BuildOptions, build_site, load_site
+from zqsite.writer import STOP_REQUESTED
 
 COMMANDS = ("build", "check", "new", "serve", "clean", "import-blogger", "import-text")
 
@@ -20,11 +21,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     if not args or args[0] not in COMMANDS and args[0] not in ("-h", "--help"):
         args.insert(0, "build")
+    _escape_what_streams_cannot_show()
     parser = _parser()
     options = parser.parse_args(args)
     logging.basicConfig(level=logging.WARNING, format="%(message)s")
     # SIGTERM ends a build like Ctrl-C: the staging folder is removed, the published site kept.
-    signal.signal(signal.SIGTERM, _interrupt)
+    if hasattr(signal, "SIGTERM"):
+        signal.signal(signal.SIGTERM, _interrupt)
     try:
         return options.run(options)
     except KeyboardInterrupt:
@@ -32,7 +35,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
 
 
+def _escape_what_streams_cannot_show() -> None:
+    """Messages name files such as content/posts/大沙新闻.md. A console or log file in another
+    encoding (on Windows a redirected stream uses the ANSI code page: cp1252, cp936) shows a
+    character it cannot encode as an escape (\\u5927) instead of failing."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None and getattr(stream, "errors", "") == "strict":
+            try:
+                reconfigure(errors="backslashreplace")
+            except (ValueError, OSError):  # a stream that cannot change: left as it is
+                pass
+
+
 def _interrupt(signum, frame) -> None:  # noqa: ANN001
+    STOP_REQUESTED.set()
     raise KeyboardInterrupt
 
 

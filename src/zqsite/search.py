@@ -14,11 +14,15 @@ import logging
 import tempfile
 from functools import lru_cache
 from pathlib import Path
-from typing import Sequence
+from typing import TYPE_CHECKING, Callable, Sequence
 
 from zqsite.config import SiteConfig
+from zqsite.errors import Problem
 from zqsite.languages import url_prefix
 from zqsite.models import Post
+
+if TYPE_CHECKING:
+    from zqsite.writer import SiteWriter
 
 log = logging.getLogger(__name__)
 SEARCH_ROOT = "pagefind"
@@ -82,7 +86,8 @@ def build_search_files(posts: Sequence[Post], config: SiteConfig,
                 command = [str(binary), "--site", str(site), "--output-path", str(out),
                            "--force-language", _pagefind_language(language), "--quiet"]
                 try:
-                    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                               encoding="utf-8", errors="replace")
                 except OSError as exc:
                     raise SearchUnavailable(f"Pagefind could not run: {exc}") from exc
                 runs.append((language, out, process))
@@ -93,7 +98,7 @@ def build_search_files(posts: Sequence[Post], config: SiteConfig,
                     raise SearchUnavailable(f"Pagefind could not run: {exc}") from exc
                 if process.returncode != 0:
                     raise SearchUnavailable(f"Pagefind failed: {(stderr or stdout).strip()[-500:]}")
-                for path in sorted(out.rglob("*")):
+                for path in sorted(out.rglob("*"), key=Path.as_posix):
                     if path.is_file():
                         rel = bundle_path(language).lstrip("/") + path.relative_to(out).as_posix()
                         files.append((rel, path.read_bytes()))
@@ -109,3 +114,37 @@ def _document(post: Post) -> str:
     """What Pagefind indexes for a post: its title and body."""
     return (f'<!DOCTYPE html><html lang="{post.language}"><head><title>{html.escape(post.title)}</title></head>'
             f"<body><main data-pagefind-body><h1>{html.escape(post.title)}</h1>{post.body_html}</main></body></html>")
+
+
+def write_search_index(writer: "SiteWriter", posts: Sequence[Post], by_language: dict[str, tuple[Post, ...]],
+                       config: SiteConfig, bundle_digest: Callable[[str, tuple[Post, ...]], str],
+                       update: bool = True) -> list[Problem]:
+    """The Pagefind bundles, one per language; a language's bundle is kept from the published
+    site when `bundle_digest(engine, its posts)` is the one stamped beside it (or, with
+    `update` False, whenever there is one). A missing Pagefind is a warning."""
+    if not posts or not config.search:
+        return []
+    engine = pagefind_version()
+    stale: list[tuple[str, str, bytes]] = []  # (language, stamp file, digest)
+    for language in search_languages(posts):
+        folder = bundle_path(language).strip("/")
+        stamp = f"{folder}/zqsite-input.sha256"
+        digest = bundle_digest(engine, by_language[language]).encode()
+        current = not update or writer.published(stamp) == digest
+        if current and len(writer.published_under(folder)) > 1:  # the stamp and the bundle
+            writer.keep_published(folder)
+        else:
+            stale.append((language, stamp, digest))
+    if not stale:
+        return []
+    try:
+        files = build_search_files(posts, config, [language for language, _, _ in stale])
+    except SearchUnavailable as exc:
+        missing = ", ".join(language for language, _, _ in stale)
+        return [Problem("search", None, f"{exc}; the site was built without the search index of {missing}",
+                        is_error=False)]
+    for rel, data in files:
+        writer.write(rel, data)
+    for _language, stamp, digest in stale:
+        writer.write(stamp, digest)
+    return []

@@ -14,8 +14,11 @@ from __future__ import annotations
 import ctypes
 import logging
 import os
+import re
 import shutil
 import subprocess
+import sys
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +28,10 @@ from zqsite.errors import OutputError
 
 log = logging.getLogger(__name__)
 
+# Set when the user asked the build to stop (SIGTERM, Ctrl-C): checked again just before the
+# swap, since the KeyboardInterrupt a signal handler raises can be swallowed (a signal that
+# arrives while a worker process is being forked lands in a hook whose exceptions are ignored).
+STOP_REQUESTED = threading.Event()
 MARKER = ".zqsite-output"
 MARKER_TEXT = b"This folder is written by zqsite. Each build replaces its whole content.\n"
 
@@ -71,6 +78,22 @@ def _validate(rel: str) -> str:
     return rel
 
 
+# What a file or folder name cannot be on Windows: a site built anywhere is copied to Windows
+# shares and served from them.
+_WINDOWS_FORBIDDEN = re.compile(r'[<>:"\\|?*\x00-\x1f]|[. ]$')
+_WINDOWS_RESERVED = re.compile(r"^(CON|PRN|AUX|NUL|COM[1-9]|LPT[1-9])(\.|$)", re.IGNORECASE)
+
+
+def windows_name_problem(rel: str) -> str | None:
+    """Why a relative output path cannot exist on Windows, or None."""
+    for part in rel.split("/"):
+        if _WINDOWS_FORBIDDEN.search(part):
+            return f"the name '{part}' holds a character Windows forbids (<>:\"\\|?*) or ends in a dot or space"
+        if _WINDOWS_RESERVED.match(part):
+            return f"the name '{part}' is reserved on Windows"
+    return None
+
+
 class SiteWriter:
     """Use as a context manager: files go into staging, published by `commit()`.
 
@@ -86,6 +109,7 @@ class SiteWriter:
         self.staging = staging_dir(self.output)
         self._old_files: set[str] = set()  # the published site's files (sizes read when needed)
         self._done: set[str] = set()  # every file of the new site so far
+        self._folded: dict[str, str] = {}  # each file's path in lower case -> the path
         self._kept: list[str] = []  # unchanged files not yet linked into staging
         self._staged = False
         self._staging_prefix = str(self.staging) + os.sep
@@ -117,6 +141,14 @@ class SiteWriter:
         rel = _validate(rel)
         if rel in self._done:
             raise OutputError(f"two pages would be written to the same file {rel}")
+        folded = rel.casefold()
+        if folded in self._folded:
+            raise OutputError(f"two files of the site differ only in letter case: {self._folded[folded]} and {rel} "
+                              "(on Windows and macOS one would overwrite the other): give one another slug")
+        problem = windows_name_problem(rel)
+        if problem:
+            raise OutputError(f"cannot write {rel}: {problem}; rename the file or give the page a slug")
+        self._folded[folded] = rel
         self._done.add(rel)
         return rel
 
@@ -128,11 +160,7 @@ class SiteWriter:
         return self._staging_prefix + rel
 
     def _link(self, rel: str) -> None:
-        old, target = self._output_prefix + rel, self._target(rel)
-        try:
-            os.link(old, target)
-        except OSError:  # no hard links here: copying keeps the bytes and the mtime
-            shutil.copy2(old, target)
+        link_or_copy(self._output_prefix + rel, self._target(rel))
 
     def _stage(self) -> None:
         """Makes the staging folder, with every unchanged file so far linked into it."""
@@ -140,7 +168,7 @@ class SiteWriter:
         self._dirs.add("")
         old_marker = self.output / MARKER
         if old_marker.is_file() and old_marker.read_bytes() == MARKER_TEXT:
-            os.link(old_marker, self.staging / MARKER)
+            link_or_copy(str(old_marker), str(self.staging / MARKER))
         else:
             (self.staging / MARKER).write_bytes(MARKER_TEXT)
         self._staged = True
@@ -229,22 +257,49 @@ class SiteWriter:
 
     def commit(self) -> WriteStats:
         """Publishes the staging folder in one step and removes the old site."""
+        if STOP_REQUESTED.is_set():
+            raise KeyboardInterrupt
         deleted = len(self._old_files - self._done)
         if not self._staged and (deleted or not self.output.is_dir()):
             self._stage()  # files to remove, or a first build: a new tree is published
         if self._staged:
             if self.output.exists():
                 if not _exchange(self.staging, self.output):
-                    trash = trash_dir(self.output)
-                    os.rename(self.output, trash)
-                    os.rename(self.staging, self.output)
-                    self.staging = trash
+                    self.staging = _swap_by_renames(self.staging, self.output)
                 _remove_soon(self.staging, self.output)
             else:
                 self.output.parent.mkdir(parents=True, exist_ok=True)
                 os.rename(self.staging, self.output)
         self.stats = WriteStats(self._counts["written"], self._counts["unchanged"], deleted)
         return self.stats
+
+
+def _swap_by_renames(staging: Path, output: Path) -> Path:
+    """Where folders cannot be exchanged in one step (every system but Linux): the published
+    site is renamed aside, then the new one into its place; between the two renames (a few
+    microseconds on a local disk) the output folder does not exist. If the second rename
+    fails, the old site is put back. Returns where the old site now is."""
+    trash = trash_dir(output)
+    _rename(output, trash)
+    try:
+        _rename(staging, output)
+    except BaseException:
+        os.rename(trash, output)
+        raise
+    return trash
+
+
+def _rename(source: Path, target: Path) -> None:
+    # On Windows a folder with a file open in it (a preview server, a virus scanner) cannot be
+    # renamed for a moment: a few tries before giving up.
+    for attempt in range(5):
+        try:
+            os.rename(source, target)
+            return
+        except PermissionError:
+            if attempt == 4:
+                raise
+            time.sleep(0.05 * (attempt + 1))
 
 
 def _remove_soon(folder: Path, output: Path) -> None:
@@ -255,8 +310,24 @@ def _remove_soon(folder: Path, output: Path) -> None:
         return
     doomed = output.parent / f"{trash_dir(output).name}-{time.time_ns()}"
     os.rename(folder, doomed)
-    subprocess.Popen(["rm", "-rf", "--", str(doomed)], start_new_session=True,
-                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    # A Python of its own, not `rm -rf`: the same on Windows. Detached, so it outlives the build.
+    detached = ({"creationflags": subprocess.CREATE_NEW_PROCESS_GROUP | subprocess.DETACHED_PROCESS}
+                if sys.platform == "win32" else {"start_new_session": True})
+    try:
+        subprocess.Popen([sys.executable, "-c", "import shutil, sys; shutil.rmtree(sys.argv[1], ignore_errors=True)",
+                          str(doomed)], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                         stderr=subprocess.DEVNULL, **detached)
+    except OSError:  # no process to spare: remove it now
+        shutil.rmtree(doomed, ignore_errors=True)
+
+
+def link_or_copy(source: str, target: str) -> None:
+    """A hard link, or where the file system has none (FAT and exFAT drives, many network
+    shares) or refuses one, a copy with the same bytes and modification time."""
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
 
 
 def list_files(root: Path) -> set[str]:
@@ -296,10 +367,12 @@ _AT_FDCWD = -100
 
 def _exchange(a: Path, b: Path) -> bool:
     """Swaps two folders atomically (Linux renameat2); False where the system cannot."""
+    if not sys.platform.startswith("linux"):
+        return False
     try:
         libc = ctypes.CDLL(None, use_errno=True)
         renameat2 = libc.renameat2
-    except (OSError, AttributeError):
+    except (OSError, AttributeError, TypeError, ValueError):  # no symbol table, or a libc without it
         return False
     renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
     result = renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE)

@@ -38,7 +38,7 @@ def read_existing_posts(content_dir: Path, tz: ZoneInfo, skip: set[str]) -> list
     """Every readable post file except those in `skip`; broken files are the build's to report."""
     posts = []
     problems = Problems()
-    for path in sorted((content_dir / "posts").glob("**/*.md")):
+    for path in sorted((content_dir / "posts").glob("**/*.md"), key=Path.as_posix):
         relative = path.relative_to(content_dir).as_posix()
         if relative in skip:
             continue

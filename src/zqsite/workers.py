@@ -1,0 +1,112 @@
+"""Worker pools: "these jobs, in parallel when worth it", with either start method.
+
+A pool starts its processes with fork on Linux, where a worker inherits what the build has
+read already and starts in milliseconds, and with spawn everywhere else: Windows has no fork,
+and on macOS forking a process that has loaded system frameworks is unsafe (spawn is
+Python's default there). `ZQSITE_START_METHOD=spawn` (or `fork`) chooses one, for tests and
+benchmarks.
+
+Code that uses a pool works under spawn: its function is a top-level function of a module,
+and what every job needs (`shared`) is handed to each worker once: inherited under fork,
+pickled under spawn. An object too large to pickle can make its pickled form a recipe that
+rebuilds it in the worker (see `rendering.RenderWork`).
+"""
+
+from __future__ import annotations
+
+import gc
+import multiprocessing
+import os
+import sys
+from concurrent.futures import Future, ProcessPoolExecutor
+from typing import Any, Callable, Iterator, Sequence, TypeVar
+
+START_METHOD_VARIABLE = "ZQSITE_START_METHOD"
+Job = TypeVar("Job")
+Result = TypeVar("Result")
+
+_FUNCTION: Callable[[Any, Any], Any] | None = None  # what a worker runs, and what its jobs share
+_SHARED: Any = None
+
+
+def start_method() -> str:
+    """"fork" where it is safe and available (Linux), else "spawn"."""
+    available = multiprocessing.get_all_start_methods()
+    wanted = os.environ.get(START_METHOD_VARIABLE, "").strip().lower()
+    if wanted in ("fork", "spawn") and wanted in available:
+        return wanted
+    if sys.platform.startswith("linux") and "fork" in available:
+        return "fork"
+    return "spawn"
+
+
+def cpu_count() -> int:
+    """The cores this process may use (a container or `taskset` may allow fewer than the machine has)."""
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except (AttributeError, OSError):  # no sched_getaffinity (Windows, macOS)
+        return os.cpu_count() or 1
+
+
+def _install(function: Callable[[Any, Any], Any] | None, shared: Any) -> None:
+    """Runs in each worker as it starts (spawn), or in the build process before forking."""
+    global _FUNCTION, _SHARED
+    _FUNCTION, _SHARED = function, shared
+
+
+def _run_chunk(jobs: Sequence[Any]) -> list[Any]:
+    assert _FUNCTION is not None, "worker started without its function"
+    return [_FUNCTION(_SHARED, job) for job in jobs]
+
+
+class Pool:
+    """`workers` processes that run `function(shared, job)` for chunks of jobs (`submit`).
+
+    Use as a context manager: leaving it waits for the workers and cancels what has not started.
+    """
+
+    def __init__(self, function: Callable[[Any, Job], Result], shared: Any, workers: int) -> None:
+        self.method = start_method()
+        context = multiprocessing.get_context(self.method)
+        if self.method == "fork":
+            _install(function, shared)  # every worker inherits it: nothing is pickled
+            # A forked worker's garbage collector would touch, and so copy, every object it inherits.
+            gc.freeze()
+            self._executor = ProcessPoolExecutor(workers, mp_context=context)
+        else:
+            self._executor = ProcessPoolExecutor(workers, mp_context=context, initializer=_install,
+                                                 initargs=(function, shared))
+
+    def submit(self, jobs: Sequence[Job]) -> "Future[list[Result]]":
+        """The results of `jobs`, in their order, when a worker has run them all."""
+        return self._executor.submit(_run_chunk, list(jobs))
+
+    def close(self) -> None:
+        self._executor.shutdown(wait=True, cancel_futures=True)
+        if self.method == "fork":
+            gc.unfreeze()
+            _install(None, None)
+
+    def __enter__(self) -> "Pool":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def map_jobs(function: Callable[[Any, Job], Result], jobs: Sequence[Job], shared: Any = None, *,
+             workers: int = 1, min_jobs: int = 2, chunk_size: int | None = None) -> Iterator[Result]:
+    """`function(shared, job)` for every job, results in the jobs' order.
+
+    In `workers` processes when there are at least `min_jobs` jobs (below that a pool costs
+    more than it saves), else in this process.
+    """
+    if workers < 2 or len(jobs) < max(min_jobs, 2):
+        for job in jobs:
+            yield function(shared, job)
+        return
+    size = chunk_size or max(1, min(50, len(jobs) // (workers * 8)))
+    with Pool(function, shared, workers) as pool:
+        futures = [pool.submit(jobs[start:start + size]) for start in range(0, len(jobs), size)]
+        for future in futures:
+            yield from future.result()
