@@ -84,6 +84,14 @@ CHANGES = {
     # Standalone pages are in every page's navigation: their titles are part of the frame.
     "page body": lambda s, t: edit(s.content / "pages/about.md", "We write about Zhaoqing.", "We write about Sihui."),
     "page title": lambda s, t: edit(s.content / "pages/about.md", 'title: "About us"', 'title: "Who we are"'),
+    # A translation is on its language's own label pages, archives and widgets.
+    "translation body": lambda s, t: edit(s.content / "posts/2023/p00.ja.md", "肇慶市の大規模", "肇慶市の新しい"),
+    "translation title": lambda s, t: edit(s.content / "posts/2023/p00.ja.md", "第0号の投稿", "第0号の投稿(改)"),
+    "translation labels": lambda s, t: edit(s.content / "posts/2023/p00.ja.md", '- "dasha"', '- "dasha"\n  - "topic-1"'),
+    "translation date": lambda s, t: edit(s.content / "posts/2023/p00.ja.md", "date: 2023-01-01", "date: 2024-03-01"),
+    "page translation added": lambda s, t: (s.content / "pages/about.ja.md").write_text(
+        page("私たちについて", body="肇慶について。", language="ja", translation_of="about"), encoding="utf-8"),
+    "languages setting": lambda s, t: s.config.write_text(s.config.read_text() + "languages: [ja, en]\n"),
 }
 
 

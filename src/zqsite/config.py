@@ -10,7 +10,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from zqsite.characters import clean_value
 from zqsite.errors import Problems
 from zqsite.frontmatter import SourceText, check_keys, decode_source
-from zqsite.languages import SUPPORTED_LANGUAGES, normalise_language
+from zqsite.i18n import has_catalogue
+from zqsite.languages import CHINESE_SCRIPTS, DEFAULT_CHINESE_SCRIPT, DEFAULT_LANGUAGES, normalise_language
 from zqsite.yamlsource import Mapping, Scalar, Sequence, YamlProblem, parse_bool, parse_yaml
 
 CONFIG_FILE_NAME = "site.yaml"
@@ -24,6 +25,8 @@ class SiteConfig:
     description: str = ""
     base_url: str = "http://localhost:8000/"  # absolute; ends with "/"
     default_language: str = "en"
+    languages: tuple[str, ...] = DEFAULT_LANGUAGES  # published, in the language switcher's order
+    chinese_script: str = DEFAULT_CHINESE_SCRIPT  # what a bare `zh` means: zh-Hans or zh-Hant
     timezone: str = "Asia/Shanghai"
     posts_per_page: int = 10
     feed_size: int = 20
@@ -49,7 +52,7 @@ class SiteConfig:
 
 _TEXT_KEYS = ("title", "description", "author")
 _KNOWN_KEYS = (
-    *_TEXT_KEYS, "base_url", "default_language", "timezone", "posts_per_page",
+    *_TEXT_KEYS, "base_url", "default_language", "languages", "chinese_script", "timezone", "posts_per_page",
     "feed_size", "listing", "trust_html", "iframe_hosts", "search", "publish", "image_widths", "image_quality",
 )
 MAX_IMAGE_WIDTH = 2048  # zqsite.images.MAX_WIDTH: wider variants are never published
@@ -84,21 +87,63 @@ def load_config(path: Path | None, display_path: str | None = None) -> tuple[Sit
     root = clean_value(root, shown, problems)  # what YAML's escapes wrote
     values: dict[str, object] = {}
     check_keys(shown, root, _KNOWN_KEYS, {}, problems, what="setting")
+    # Read first: the other language settings may name a bare `zh`.
+    script_line, script_value = root.entries.get("chinese_script", (None, None))
+    script = _parse_setting("chinese_script", script_value, problems, shown, script_line) if script_value else None
+    chinese_script = script or DEFAULT_CHINESE_SCRIPT
+    if script:
+        values["chinese_script"] = script
     for key, (line, value) in root.entries.items():
-        if key not in _KNOWN_KEYS:
+        if key not in _KNOWN_KEYS or key == "chinese_script":
             continue
-        parsed = _parse_setting(key, value, problems, shown, line)
+        parsed = _parse_setting(key, value, problems, shown, line, chinese_script)
         if parsed is not None:
             values["publish_target" if key == "publish" else key] = parsed
+    _check_languages(values, root, problems, shown)
     return SiteConfig(source_path=shown, **values), problems
 
 
-def _parse_setting(key: str, value, problems: Problems, path: str, line: int):  # noqa: ANN001
+def _check_languages(values: dict[str, object], root: Mapping, problems: Problems, path: str) -> None:
+    """The default language is published (first, when `languages` is not set), and every
+    published language without a message catalogue gets one warning."""
+    default = values.get("default_language", SiteConfig.default_language)
+    languages = values.get("languages")
+    line = root.entries["languages"][0] if "languages" in root.entries else root.entries.get(
+        "default_language", (None, None))[0]
+    if languages is None:
+        languages = DEFAULT_LANGUAGES if default in DEFAULT_LANGUAGES else (default, *DEFAULT_LANGUAGES)
+        values["languages"] = languages
+    elif default not in languages:
+        problems.error(path, line, f"languages: the default language {default} must be one of them")
+    for code in languages:
+        if not has_catalogue(code):
+            problems.warning(path, line, f"languages: no message catalogue for {code} "
+                             f"(src/zqsite/messages/{code}.yaml): its pages show the English interface strings")
+
+
+def _parse_setting(key: str, value, problems: Problems, path: str, line: int,  # noqa: ANN001
+                   chinese_script: str = DEFAULT_CHINESE_SCRIPT):
     def fail(message: str) -> None:
         problems.error(path, line, f"{key}: {message}")
 
     if key == "publish":
         return _parse_publish(value, problems, path)
+    if key == "languages":
+        items = value.items if isinstance(value, Sequence) else None
+        if not items or not all(isinstance(i, Scalar) for i in items):
+            fail("must be a list of language tags, such as [en, zh-Hant, ja]")
+            return None
+        codes = []
+        for item in items:
+            code = normalise_language(item.text, chinese_script)
+            if code is None:
+                problems.error(path, item.line, f"languages: '{item.text}' is not a language tag "
+                               "zqsite knows (such as en, zh-Hant, ko)")
+            elif code in codes:
+                problems.error(path, item.line, f"languages: {code} is listed twice")
+            else:
+                codes.append(code)
+        return tuple(codes) if len(codes) == len(items) else None
     if key == "iframe_hosts":
         if not isinstance(value, Sequence) or not all(isinstance(i, Scalar) for i in value.items):
             fail("must be a list of host names")
@@ -124,9 +169,15 @@ def _parse_setting(key: str, value, problems: Problems, path: str, line: int):  
             return None
         return text if text.endswith("/") else text + "/"
     if key == "default_language":
-        code = normalise_language(text)
+        code = normalise_language(text, chinese_script)
         if code is None:
-            fail(f"unknown language '{text}'; use one of {', '.join(SUPPORTED_LANGUAGES)}")
+            fail(f"'{text}' is not a language tag zqsite knows (such as en, zh-Hant, ko)")
+        return code
+    if key == "chinese_script":
+        code = normalise_language(text)
+        if code not in CHINESE_SCRIPTS:
+            fail(f"must be zh-Hans or zh-Hant, not '{text}'")
+            return None
         return code
     if key == "timezone":
         try:

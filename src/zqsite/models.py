@@ -107,6 +107,8 @@ class StandalonePage:
     contacts: tuple[Contact, ...] = ()
     draft: bool = False  # published only with --drafts
     draft_line: int | None = field(default=None, compare=False)
+    translation_of: str | None = None  # slug of the original page
+    translation_line: int | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)

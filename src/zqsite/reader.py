@@ -18,18 +18,19 @@ from zqsite.config import SiteConfig
 from zqsite.cache import BuildCache, code_digest, post_from_record, post_to_record
 from zqsite.errors import Problem, Problems
 from zqsite.frontmatter import Document, check_keys, decode_source, split_front_matter
-from zqsite.languages import SUPPORTED_LANGUAGES, normalise_language
+from zqsite.languages import normalise_language
 from zqsite.bodies import BodyJob, BodyResult, convert_body, resolve_image
 from zqsite.markup import LIBRARY_VERSIONS, first_paragraph
 from zqsite.models import Asset, Contact, Post, SiteContent, StandalonePage
 from zqsite.labelset import resolve_labels, several_in_one
 from zqsite.registry import parse_contact, read_contacts, read_labels
+from zqsite.translations import link_page_translations
 from zqsite.workers import map_jobs
 from zqsite.yamlsource import YAML11_BOOLEANS, Mapping, Scalar, Sequence, describe, is_null, parse_bool
 
 POST_KEYS = ("title", "date", "labels", "language", "contacts", "slug", "summary", "source", "draft",
              "translation_of", "blogger_path")
-PAGE_KEYS = ("title", "slug", "language", "contacts", "draft")
+PAGE_KEYS = ("title", "slug", "language", "contacts", "draft", "translation_of")
 SYNONYMS = {"label": "labels", "tags": "labels", "tag": "labels", "categories": "labels",
             "category": "labels", "lang": "language", "locale": "language", "contact": "contacts",
             "published": "date", "pubdate": "date", "created": "date", "name": "title",
@@ -73,6 +74,7 @@ def read_site(content_dir: Path, config: SiteConfig, options: ReadOptions, probl
             problems.warning(page.source_path, page.draft_line, "draft: not published (build with --drafts to see it)")
         elif page is not None:
             pages.append(page)
+    pages = link_page_translations(pages, config.default_language, problems)
     _check_unique_urls([(p.url, p.source_path) for p in pages], problems)
 
     posts, labels = resolve_labels(posts, label_entries, problems)
@@ -96,9 +98,9 @@ def reading_signature(content_dir: Path, config: SiteConfig) -> str:
 
     registry = content_dir / "contacts.yaml"
     parts = [__version__, code_digest(), LIBRARY_VERSIONS, str(content_dir.resolve()),
-             config.timezone, config.default_language, config.base_path, repr(config.trust_html),
-             repr(config.iframe_hosts), repr((config.image_widths, config.image_quality)),
-             registry.read_bytes().hex() if registry.is_file() else ""]
+             config.timezone, config.default_language, repr(config.languages), config.chinese_script,
+             config.base_path, repr(config.trust_html), repr(config.iframe_hosts),
+             repr((config.image_widths, config.image_quality)), registry.read_bytes().hex() if registry.is_file() else ""]
     return hashlib.sha256("\0".join(parts).encode()).hexdigest()
 
 
@@ -308,7 +310,9 @@ def _read_page(path: Path, context: _Context) -> StandalonePage | None:
     title = _text(doc, "title", problems, required=True)
     language = _language(doc, context.config, problems)
     contacts = _contacts(doc, context, problems)
-    slug = _slug(doc, problems) or urls.slug_from_text(Path(doc.path).stem)
+    translation_of = _text(doc, "translation_of", problems)
+    # A translation is at its original's address in its language's folder (/ja/p/about.html).
+    slug = _slug(doc, problems) or translation_of or urls.slug_from_text(Path(doc.path).stem)
     draft = _flag(doc, "draft", problems)
     _warn_cut_at_comment(doc, ("title",), problems)
     if len(problems.errors) > errors_before or title is None:
@@ -323,7 +327,7 @@ def _read_page(path: Path, context: _Context) -> StandalonePage | None:
     for url, source in body.assets:
         context.assets.setdefault(url, Asset(url, source))
     return StandalonePage(doc.path, title, slug, urls.page_url(slug), language, body.html, contacts, draft,
-                          _line(doc, "draft"))
+                          _line(doc, "draft"), translation_of, _line(doc, "translation_of") if translation_of else None)
 
 
 # --- front-matter values -------------------------------------------------------------------
@@ -397,10 +401,12 @@ def _language(doc: Document, config: SiteConfig, problems: Problems) -> str:
     text = _text(doc, "language", problems)
     if text is None:
         return config.default_language
-    code = normalise_language(text)
-    if code is None:
+    code = normalise_language(text, config.chinese_script)
+    if code is None or code not in config.languages:
+        what = "unknown language" if code is None else "the site does not publish the language"
         problems.error(doc.path, _line(doc, "language"),
-                       f"unknown language '{text}'; use one of {', '.join(SUPPORTED_LANGUAGES)}")
+                       f"{what} '{text}'; it publishes {', '.join(config.languages)} "
+                       "(the `languages` setting of site.yaml)")
         return config.default_language
     return code
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from zqsite.characters import clean_value
 from zqsite.errors import Problems
 from zqsite.frontmatter import check_keys, decode_source
-from zqsite.languages import SUPPORTED_LANGUAGES, normalise_language
+from zqsite.languages import normalise_language
 from zqsite.models import CONTACT_FIELDS, CONTACT_KINDS, Contact, Label
 from zqsite.phones import PHONE_FIELDS, phone_problem
 from zqsite.urls import is_valid_explicit_slug
@@ -112,8 +112,8 @@ def read_labels(content_dir: Path, problems: Problems) -> dict[str, Label]:
                 for code, (name_line, name) in value.entries.items():
                     language = normalise_language(code)
                     if language is None:
-                        problems.error(LABELS_FILE, name_line, f"unknown language '{code}'; use one of "
-                                       f"{', '.join(SUPPORTED_LANGUAGES)}")
+                        problems.error(LABELS_FILE, name_line, f"'{code}' is not a language tag zqsite "
+                                       "knows (such as en, zh-Hant, ja, ko)")
                     elif not isinstance(name, Scalar) or not name.text.strip():
                         problems.error(LABELS_FILE, name_line, "a label name must be a single, non-empty value")
                     else:

@@ -9,7 +9,7 @@ from markupsafe import Markup
 
 from zqsite import i18n, phones, urls
 from zqsite.config import SiteConfig
-from zqsite.languages import native_name
+from zqsite.languages import native_name, text_direction, url_prefix
 from zqsite.models import Contact, Label, Post
 from zqsite.qrcodes import qr_svg
 from zqsite.vcard import vcard_for_qr
@@ -73,6 +73,7 @@ class Entry:
     # The body is read from the post when a template shows it, not kept here: entries are kept
     # for every post, and copies of 10,000 bodies would be hundreds of megabytes.
     post: Post = field(compare=False)
+    dir_attr: str = ""  # the post's text direction when it differs from the page's, else ""
 
     @property
     def body_html(self) -> Markup:
@@ -103,6 +104,15 @@ class ViewMaker:
         self._entries: dict[tuple[str, str], Entry] = {}
         self._cards: dict[tuple[Contact, str], ContactCard] = {}
         self._version_urls: dict[str, tuple[str, ...]] = {}
+        # Languages with posts have label pages and archives of their own (the index's sections).
+        self._with_sections = {config.default_language, *(p.language for group in versions.values() for p in group)}
+
+    def prefix(self, language: str) -> str:
+        """The folder of a language's label pages and archives: "" for the default language, and
+        for a language without posts (whose pages link to the default language's)."""
+        if language == self.config.default_language or language not in self._with_sections:
+            return ""
+        return url_prefix(language)
 
     def version_urls(self, url: str) -> tuple[str, ...]:
         """The URLs of every language version of a post (a post is on several listing pages)."""
@@ -118,8 +128,10 @@ class ViewMaker:
         return urls.absolute(self.config.base_url, url)
 
     def label_link(self, key: str, language: str, count: int | None = None) -> Link:
+        """The label's page in `language` (where it has one: see `prefix`)."""
         label = self.labels[key]
-        return Link(label.name(language), self.href(urls.label_url(label.slug)), count=count)
+        return Link(label.name(language), self.href(urls.label_url(label.slug, prefix=self.prefix(language))),
+                    count=count)
 
     def entry(self, post: Post, page_language: str, keep: bool = True) -> Entry:
         """The post's entry; kept for the next page that shows it, unless `keep` is False."""
@@ -154,6 +166,8 @@ class ViewMaker:
             translations=translations,
             contacts=tuple(self.card(contact, ui) for contact in post.contacts),
             post=post,
+            dir_attr=(text_direction(post.language)
+                      if text_direction(post.language) != text_direction(page_language) else ""),
         )
 
     def post_code(self, post: Post) -> QrCode:
