@@ -16,7 +16,7 @@ from sitekit import (
     BASE_URL, PROJECT_ROOT, build, date_header_texts, entries, entry_title, entry_titles, grouped_titles,
     has_class, newer_href, older_href, page, parse_html, post, text, walk_listing,
 )
-from zqsite import pipeline
+from zqsite import options as options_module
 from zqsite.errors import BuildFailed
 
 # --- the main fixture blog: five posts, two per page -------------------------------------------
@@ -759,7 +759,7 @@ def test_raw_html_in_a_post_body_is_sanitised(make_site):
 
 def test_build_without_any_config_file_uses_the_defaults(make_site, monkeypatch):
     # No site.yaml beside the content, and none in the project either: every default applies.
-    monkeypatch.setattr(pipeline, "default_config_path", lambda: None)
+    monkeypatch.setattr(options_module, "default_config_path", lambda: None)
     site = make_site(config=None, posts={f"p{i:02d}.md": post(f"Post number {i}", f"2024-01-{i:02d}", labels=["x"])
                                          for i in range(1, 26)})
     assert site.config is None

@@ -13,7 +13,7 @@ from zqsite.config import SiteConfig
 from zqsite.errors import OutputError
 from zqsite.index import build_index, paginate, sort_newest_first
 from zqsite.models import Label, Post
-from zqsite.reader import parse_date
+from zqsite.frontvalues import parse_date
 from zqsite.writer import MARKER, SiteWriter
 from zqsite.yamlsource import Mapping, Scalar, Sequence, YamlProblem, parse_yaml
 

@@ -14,7 +14,6 @@ from zqsite.i18n import has_catalogue
 from zqsite.languages import CHINESE_SCRIPTS, DEFAULT_CHINESE_SCRIPT, DEFAULT_LANGUAGES, normalise_language
 from zqsite.yamlsource import Mapping, Scalar, Sequence, YamlProblem, parse_bool, parse_yaml
 
-CONFIG_FILE_NAME = "site.yaml"
 
 
 @dataclass(frozen=True)

@@ -6,8 +6,10 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from babel import Locale, localedata
-from babel.core import get_global
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # Babel is imported when a language is looked up: a build with nothing to do needs none
+    from babel import Locale
 
 # The languages a site publishes unless its `languages` setting says otherwise (switcher order).
 DEFAULT_LANGUAGES = ("en", "zh-Hant", "zh-Hans", "ja")
@@ -43,6 +45,8 @@ def normalise_language(text: str, chinese_script: str = DEFAULT_CHINESE_SCRIPT) 
         else:
             return chinese_script
     code = f"{language}-{script}" if script else language
+    from babel import localedata
+
     return code if localedata.exists(babel_locale(code)) else None
 
 
@@ -52,6 +56,8 @@ def babel_locale(code: str) -> str:
 
 @lru_cache(maxsize=None)
 def _locale(code: str) -> Locale:
+    from babel import Locale
+
     return Locale.parse(babel_locale(code))
 
 
@@ -76,6 +82,8 @@ def og_locale(code: str) -> str:
     """The Open Graph locale: "en_US", "ko_KR" (the language's likely territory, from CLDR)."""
     found = _OG_LOCALES.get(code)
     if found is None:
+        from babel.core import get_global
+
         subtags = get_global("likely_subtags")
         likely = subtags.get(babel_locale(code)) or subtags.get(code.split("-")[0]) or code
         parts = likely.split("_")

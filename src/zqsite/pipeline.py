@@ -9,159 +9,32 @@ read every post again) and a file of the last build that is missing or was chang
 
 from __future__ import annotations
 
-import ctypes
 import gc
 import logging
-import sys
 import time
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
 from zqsite.cache import CacheLost, LastPages, code_digest, discard_posts
-from zqsite.config import CONFIG_FILE_NAME
-from zqsite.errors import BuildFailed, Problem, Problems
+from zqsite.errors import BuildFailed, Problem
 from zqsite.incremental import digest_of_listing, input_snapshot, keep_frame, last_build_if_unchanged
-from zqsite.workers import cpu_count
+from zqsite.loading import LoadedSite, load_site
+from zqsite.options import PROJECT_ROOT, BuildOptions, BuildReport, PhaseClock, default_config_path
 from zqsite.writer import SiteWriter, check_output_dir, list_files, remove_leftovers
 
 # The phases' modules (Markdown, Jinja, Babel, feedgen, nh3 and zqsite's own) are imported by
 # the functions that use them: a build with nothing to do needs none of them, and importing
 # them took longer than the rest of such a build.
 if TYPE_CHECKING:
-    import tempfile
-
-    from zqsite.cache import BuildCache
-    from zqsite.config import SiteConfig
     from zqsite.incremental import Fingerprints
-    from zqsite.index import SiteIndex
-    from zqsite.models import SiteContent
     from zqsite.pages import SitePlan
     from zqsite.render import Renderer
-    from zqsite.rendering import RenderWork
+
+__all__ = ["PROJECT_ROOT", "BuildOptions", "BuildReport", "build_site", "default_config_path", "load_site"]
 
 log = logging.getLogger(__name__)
-PROJECT_ROOT = Path(__file__).resolve().parents[2]  # the checkout: templates/, static/, site.yaml
-CACHE_DIR_NAME = ".zqsite-cache"
-
-
-@dataclass(frozen=True)
-class BuildOptions:
-    content_dir: Path = PROJECT_ROOT / "content"
-    output_dir: Path = PROJECT_ROOT / "public"
-    config_path: Path | None = None  # None: the project's site.yaml if there is one, else defaults
-    templates_dir: Path = PROJECT_ROOT / "templates"
-    static_dir: Path = PROJECT_ROOT / "static"
-    include_drafts: bool = False
-    include_future: bool = False
-    strict: bool = False
-    now: datetime | None = None
-    base_url: str | None = None  # overrides the configuration's (the preview server's own address)
-    use_cache: bool = True
-    cache_dir: Path | None = None  # None: .zqsite-cache/ beside the content folder
-    workers: int = 0  # processes for Markdown conversion; 0: one per core
-    # False: keep the published search index even if posts changed (the preview server's
-    # quick rebuild after an edit; Pagefind re-indexes every post, which takes seconds)
-    update_search: bool = True
-
-    @property
-    def cache_folder(self) -> Path | None:
-        if not self.use_cache:
-            return None
-        return self.cache_dir or self.content_dir.resolve().parent / CACHE_DIR_NAME
-
-
-@dataclass(frozen=True)
-class BuildReport:
-    posts: int
-    pages: int  # HTML pages in the site
-    files_written: int
-    files_unchanged: int
-    files_deleted: int
-    warnings: tuple[Problem, ...]
-    seconds: float
-    phases: tuple[tuple[str, float], ...] = ()  # (phase, seconds), in order: `build --timings`
-
-
-class PhaseClock:
-    """How long each phase of a build took (seconds since the previous mark)."""
-
-    def __init__(self, started: float) -> None:
-        self.started = started
-        self._last = started
-        self.phases: list[tuple[str, float]] = []
-
-    def mark(self, phase: str) -> None:
-        now = time.perf_counter()
-        self.phases.append((phase, now - self._last))
-        self._last = now
-
-
-@dataclass
-class LoadedSite:
-    config: SiteConfig
-    content: SiteContent
-    index: SiteIndex
-    cache: BuildCache
-    problems: Problems = field(default_factory=Problems)
-    # Where photos' variants are: the build cache's images/, or without a cache a scratch
-    # folder that goes with this object.
-    image_dir: Path | None = None
-    scratch: tempfile.TemporaryDirectory | None = None
-
-
-def default_config_path() -> Path | None:
-    path = PROJECT_ROOT / CONFIG_FILE_NAME
-    return path if path.is_file() else None
-
-
-def load_site(options: BuildOptions, clock: PhaseClock | None = None,
-              progress: Callable[[int, int], None] | None = None) -> LoadedSite:
-    """Configuration and content, validated; BuildFailed lists every error (and the warnings)."""
-    from zqsite.cache import BuildCache
-    from zqsite.config import load_config
-    from zqsite.index import build_index
-    from zqsite.reader import ReadOptions, read_site, reading_signature
-
-    config_path = options.config_path if options.config_path is not None else default_config_path()
-    config, problems = load_config(config_path, str(config_path) if config_path else None)
-    if options.base_url:
-        config = replace(config, base_url=options.base_url)
-    if not options.content_dir.is_dir():
-        problems.error(str(options.content_dir), None, "content folder not found")
-    if problems.errors:
-        raise BuildFailed(problems)
-    import tempfile
-
-    scratch = None if options.cache_folder else tempfile.TemporaryDirectory(prefix="zqsite-images-")
-    image_dir = options.cache_folder / "images" if options.cache_folder else Path(scratch.name)
-    read_options = ReadOptions(options.include_drafts, options.include_future, options.now, str(image_dir))
-    cache = BuildCache(options.cache_folder, reading_signature(options.content_dir, config), options.output_dir)
-    content = read_site(options.content_dir, config, read_options, problems, cache, _workers(options), progress)
-    if clock:
-        clock.mark(f"read {content.posts_read} of {len(content.posts)} posts")
-    if problems.errors or (options.strict and problems.warnings):
-        raise BuildFailed(problems, "warnings are errors with --strict" if not problems.errors else "build failed")
-    index = build_index(content.posts, content.labels, config.default_language)
-    if content.posts_read > 500:
-        _return_free_memory()
-    if clock:
-        clock.mark("index")
-    return LoadedSite(config, content, index, cache, problems, image_dir, scratch)
-
-
-def _return_free_memory() -> None:
-    """Gives what reading freed (file bytes, parsed documents, conversion results: about half
-    of what it used) back to the system, instead of keeping it in the process where every
-    forked render worker would map it too. glibc only; elsewhere nothing happens."""
-    gc.collect()
-    if not sys.platform.startswith("linux"):
-        return
-    try:
-        ctypes.CDLL(None).malloc_trim(0)
-    except (OSError, AttributeError, TypeError, ValueError):  # not glibc (musl), or no symbol table
-        pass
 
 
 class LastBuildGone(Exception):
@@ -217,8 +90,10 @@ def _build(options: BuildOptions, progress: Callable[[int, int], None] | None, f
     from zqsite.search import write_search_index
     from zqsite.urls import output_path
 
+    from zqsite.rendering import make_renderer, render_changed
+
     site = load_site(options, clock, (lambda done, total: progress(done, total, "posts read")) if progress else None)
-    renderer = _make_renderer(options, site)
+    renderer = make_renderer(options, site)
     fingerprints = _fingerprints(options, site, renderer)
     frame = _frame(site, fingerprints)
     last = keep_frame(site.cache.last_pages if options.use_cache and from_last_build else None, frame)
@@ -242,7 +117,7 @@ def _build(options: BuildOptions, progress: Callable[[int, int], None] | None, f
             if not writer.keep_if_published(rel, entry[1]):
                 raise LastBuildGone(rel)
             manifest[rel] = entry
-        unmarked = _render(options, site, renderer, fingerprints, plan, writer, previous, manifest, progress, clock)
+        unmarked = render_changed(options, site, renderer, fingerprints, plan, writer, previous, manifest, progress, clock)
         label_names = {label.key: label.name(site.config.default_language) for label in site.index.labels}
         for feed in plan.feeds:
             write_unless_reused(writer, previous, output_path(feed.url), fingerprints.feed(feed),
@@ -304,72 +179,13 @@ def _plan(site: LoadedSite, fingerprints: Fingerprints,
     return plan, {rel: entry for rel, entry in kept.items() if rel not in feeds}
 
 
-def _render(options: BuildOptions, site: LoadedSite, renderer: Renderer, fingerprints: Fingerprints,
-            plan: SitePlan, writer: SiteWriter, previous: BuildCache | None, manifest: dict[str, tuple[str, int]],
-            progress: Callable[[int, int], None] | None, clock: PhaseClock) -> int:
-    """Renders the planned pages whose fingerprint changed; the others are kept. Returns how
-    many pages had no fingerprint (rendered every time)."""
-    from zqsite.incremental import reuse
-    from zqsite.rendering import RenderWork, render_pages
-    from zqsite.urls import output_path
-
-    changed = []
-    unmarked = 0
-    for spec in plan.pages:
-        rel = output_path(spec.url)
-        mark = fingerprints.page(spec)
-        unmarked += not mark
-        if not reuse(writer, previous, rel, mark, manifest):
-            changed.append((writer.claim(rel), spec, mark))
-    clock.mark(f"compare {len(plan.pages)} pages with the last build, keep {len(manifest)}")
-    specs, rels = [spec for _, spec, _ in changed], [rel for rel, _, _ in changed]
-    recipe = None
-    if options.cache_folder is not None:  # a spawned worker makes the same work from the saved cache
-        worker_options = replace(options, workers=1, strict=False)
-        recipe = (render_work_from_cache, (worker_options, [spec.url for spec in specs], writer))
-    total = len(plan.pages) + len(plan.feeds)
-    done = total - len(plan.feeds) - len(changed)
-    for position, size, written in render_pages(RenderWork(renderer, specs, rels, writer, recipe), _workers(options)):
-        writer.account(written)
-        rel, _spec, mark = changed[position]
-        if mark:
-            manifest[rel] = (mark, size)
-        done += 1
-        if progress and done % 500 == 0:
-            progress(done, total)
-    clock.mark(f"render {len(changed)} pages")
-    return unmarked
-
-
-def render_work_from_cache(options: BuildOptions, page_urls: list[str], writer: SiteWriter) -> RenderWork:
-    """In a spawned render worker: the build process's render work, made again from the build
-    cache it saved (every post a cache hit) and the same plan."""
-    from zqsite.pages import plan_site
-    from zqsite.rendering import RenderWork
-    from zqsite.urls import output_path
-    from zqsite.views import ViewMaker
-
-    site = load_site(options)
-    renderer = _make_renderer(options, site)
-    wanted = set(page_urls)
-    views = ViewMaker(site.config, site.index.labels, site.index.versions)
-    plan = plan_site(site.index, site.content.pages, site.config, views, site.content.contacts,
-                     wanted=wanted.__contains__)
-    by_url = {spec.url: spec for spec in plan.pages if spec.url in wanted}
-    return RenderWork(renderer, [by_url[url] for url in page_urls], [output_path(url) for url in page_urls], writer)
-
-
-def _workers(options: BuildOptions) -> int:
-    return options.workers or cpu_count()
-
-
 def _protected(options: BuildOptions) -> list[Path]:
     """Folders the output folder must never be (nor be inside of)."""
     return [options.content_dir, options.templates_dir, options.static_dir, PROJECT_ROOT]
 
 
 def _input_snapshot(options: BuildOptions) -> str:
-    config = options.config_path if options.config_path is not None else default_config_path()
+    config = options.config_file
     described = repr((str(options.content_dir.resolve()), str(config), options.include_drafts,
                       options.include_future, options.strict, options.base_url, options.update_search,
                       str(options.templates_dir), str(options.static_dir)))
@@ -419,12 +235,3 @@ def _static_files(static_dir: Path) -> list[tuple[str, Path]]:
             for path in sorted(static_dir.rglob("*"), key=Path.as_posix) if path.is_file()]
 
 
-def _make_renderer(options: BuildOptions, site: LoadedSite) -> Renderer:
-    from zqsite import i18n
-    from zqsite.render import Renderer
-
-    languages = tuple(sorted({site.config.default_language, *site.index.by_language}))
-    i18n.check_catalogues()
-    return Renderer(options.templates_dir, site.config, site.content.pages, languages,
-                    has_contacts=bool(site.content.contacts),
-                    bytecode_dir=options.cache_folder / "templates" if options.cache_folder else None)

@@ -5,28 +5,27 @@ from __future__ import annotations
 import hashlib
 import html
 import os
-import re
 import unicodedata
 from dataclasses import dataclass, replace
 from datetime import datetime
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Callable, Iterator
-from urllib.parse import unquote, urlsplit
 
 from zqsite import photos, urls
 from zqsite.config import SiteConfig
 from zqsite.cache import BuildCache, code_digest, post_from_record, post_to_record
 from zqsite.errors import Problem, Problems
 from zqsite.frontmatter import Document, check_keys, decode_source, split_front_matter
-from zqsite.languages import normalise_language
+from zqsite.frontvalues import (blogger_path_value, contacts_value, date_value, flag_value, key_line,
+                                labels_value, language_value, slug_value, text_value, warn_cut_at_comment)
+from zqsite.acrossposts import check_unique_urls, finish_posts, select_published
 from zqsite.bodies import BodyJob, BodyResult, convert_body, resolve_image
 from zqsite.markup import LIBRARY_VERSIONS, first_paragraph
 from zqsite.models import Asset, Contact, Post, SiteContent, StandalonePage
-from zqsite.labelset import resolve_labels, several_in_one
-from zqsite.registry import parse_contact, read_contacts, read_labels
+from zqsite.labelset import resolve_labels
+from zqsite.registry import read_contacts, read_labels
 from zqsite.translations import link_page_translations
 from zqsite.workers import map_jobs
-from zqsite.yamlsource import YAML11_BOOLEANS, Mapping, Scalar, Sequence, describe, is_null, parse_bool
 
 POST_KEYS = ("title", "date", "labels", "language", "contacts", "slug", "summary", "source", "draft",
              "translation_of", "blogger_path")
@@ -64,8 +63,8 @@ def read_site(content_dir: Path, config: SiteConfig, options: ReadOptions, probl
     context = _Context(content_dir, config, contacts, assets, problems, images)
 
     posts, posts_read = _read_posts(content_dir, context, cache or BuildCache(None, ""), workers, progress)
-    posts = _finish_posts(posts, config, problems)
-    posts, next_due = _select_published(posts, options, problems)
+    posts = finish_posts(posts, config, problems)
+    posts, next_due = select_published(posts, options, problems)
 
     pages = []
     for path in sorted((content_dir / "pages").glob("*.md"), key=Path.as_posix):
@@ -75,7 +74,7 @@ def read_site(content_dir: Path, config: SiteConfig, options: ReadOptions, probl
         elif page is not None:
             pages.append(page)
     pages = link_page_translations(pages, config.default_language, problems)
-    _check_unique_urls([(p.url, p.source_path) for p in pages], problems)
+    check_unique_urls([(p.url, p.source_path) for p in pages], problems)
 
     posts, labels = resolve_labels(posts, label_entries, problems)
     return SiteContent(tuple(posts), tuple(pages), tuple(contacts.values()), labels,
@@ -173,7 +172,7 @@ def _read_new_post(context: _Context, name: str) -> tuple[Post | None, Problems,
     post = _make_post(draft, body)
     from_file_name = not (draft.slug or draft.translation_of or draft.blogger_path or urls.slug_from_text(draft.title))
     if post.slug and from_file_name:
-        file_problems.warning(draft.doc.path, _line(draft.doc, "title"), "the title has no letters or digits to make "
+        file_problems.warning(draft.doc.path, key_line(draft.doc, "title"), "the title has no letters or digits to make "
                               f"an address from: the post is at {post.url}, made from the file name; "
                               "add 'slug: …' (a-z, 0-9, -) to choose another")
     converted = (body.html + "\0" + post.summary_html).encode()
@@ -262,18 +261,18 @@ def _read_post(path: Path, data: bytes, context: _Context) -> _Draft | None:
     errors_before = len(problems.errors)
     check_keys(shown, front, POST_KEYS, SYNONYMS, problems)
 
-    title = _text(doc, "title", problems, required=True)
-    date = _date(doc, context.config, problems)
-    language = _language(doc, context.config, problems)
-    labels = _labels(doc, problems)
-    contacts = _contacts(doc, context, problems)
-    slug = _slug(doc, problems)
-    summary = _text(doc, "summary", problems)
-    source = _text(doc, "source", problems)
-    draft = _flag(doc, "draft", problems)
-    translation_of = _text(doc, "translation_of", problems)
-    blogger_path = _blogger_path(doc, problems)
-    _warn_cut_at_comment(doc, ("title", "summary", "source"), problems)
+    title = text_value(doc, "title", problems, required=True)
+    date = date_value(doc, context.config, problems)
+    language = language_value(doc, context.config, problems)
+    labels = labels_value(doc, problems)
+    contacts = contacts_value(doc, context.contacts, problems)
+    slug = slug_value(doc, problems)
+    summary = text_value(doc, "summary", problems)
+    source = text_value(doc, "source", problems)
+    draft = flag_value(doc, "draft", problems)
+    translation_of = text_value(doc, "translation_of", problems)
+    blogger_path = blogger_path_value(doc, problems)
+    warn_cut_at_comment(doc, ("title", "summary", "source"), problems)
     if len(problems.errors) > errors_before or title is None or date is None:
         return None
 
@@ -307,14 +306,14 @@ def _read_page(path: Path, context: _Context) -> StandalonePage | None:
     problems = context.problems
     errors_before = len(problems.errors)
     check_keys(doc.path, doc.front_matter, PAGE_KEYS, SYNONYMS, problems)
-    title = _text(doc, "title", problems, required=True)
-    language = _language(doc, context.config, problems)
-    contacts = _contacts(doc, context, problems)
-    translation_of = _text(doc, "translation_of", problems)
+    title = text_value(doc, "title", problems, required=True)
+    language = language_value(doc, context.config, problems)
+    contacts = contacts_value(doc, context.contacts, problems)
+    translation_of = text_value(doc, "translation_of", problems)
     # A translation is at its original's address in its language's folder (/ja/p/about.html).
-    slug = _slug(doc, problems) or translation_of or urls.slug_from_text(Path(doc.path).stem)
-    draft = _flag(doc, "draft", problems)
-    _warn_cut_at_comment(doc, ("title",), problems)
+    slug = slug_value(doc, problems) or translation_of or urls.slug_from_text(Path(doc.path).stem)
+    draft = flag_value(doc, "draft", problems)
+    warn_cut_at_comment(doc, ("title",), problems)
     if len(problems.errors) > errors_before or title is None:
         return None
     if not slug:
@@ -327,183 +326,7 @@ def _read_page(path: Path, context: _Context) -> StandalonePage | None:
     for url, source in body.assets:
         context.assets.setdefault(url, Asset(url, source))
     return StandalonePage(doc.path, title, slug, urls.page_url(slug), language, body.html, contacts, draft,
-                          _line(doc, "draft"), translation_of, _line(doc, "translation_of") if translation_of else None)
-
-
-# --- front-matter values -------------------------------------------------------------------
-
-def _line(doc: Document, key: str) -> int:
-    entry = doc.front_matter.entries.get(key)
-    return entry[0] if entry else 2
-
-
-def _text(doc: Document, key: str, problems: Problems, required: bool = False) -> str | None:
-    value = doc.front_matter.get(key)
-    if is_null(value):
-        if required:
-            problems.error(doc.path, _line(doc, key), f"'{key}' is missing or empty")
-        return None
-    if not isinstance(value, Scalar):
-        problems.error(doc.path, value.line, f"'{key}' must be a single text, not {describe(value)}")
-        return None
-    # Kept as written: `title: 2024` is the text "2024", `title: no` is "no".
-    text = " ".join(value.text.split())
-    if required and not text:
-        problems.error(doc.path, value.line, f"'{key}' is empty")
-        return None
-    return text
-
-
-def _warn_cut_at_comment(doc: Document, keys: tuple[str, ...], problems: Problems) -> None:
-    """`title: Fixture C# #1 tip` is "Fixture C#" to YAML: the rest is a comment."""
-    for key in keys:
-        value = doc.front_matter.get(key)
-        if isinstance(value, Scalar) and value.comment:
-            whole = f"{value.text} #{value.comment}".replace('"', '\\"')
-            problems.warning(doc.path, value.line, f"'{key}' was cut at ' #': YAML reads '#{value.comment}' as a "
-                             f'comment; quote the value to keep it all: {key}: "{whole}"')
-
-
-_DATE_SPACE_OFFSET = re.compile(r"^(.*\d)\s+([+-]\d\d:?\d\d|Z)$")
-
-
-def parse_date(text: str, config: SiteConfig) -> datetime | None:
-    """ISO 8601 date or date-time; without an offset it is in the site's time zone."""
-    text = text.strip()
-    match = _DATE_SPACE_OFFSET.match(text)
-    if match:  # YAML's "2024-07-15 21:41:00 +08:00" form
-        text = match.group(1) + match.group(2)
-    try:
-        value = datetime.fromisoformat(text)
-    except ValueError:
-        return None
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=config.tz)
-    return value.astimezone(config.tz)
-
-
-def _date(doc: Document, config: SiteConfig, problems: Problems) -> datetime | None:
-    value = doc.front_matter.get("date")
-    if is_null(value):
-        problems.error(doc.path, _line(doc, "date"), "'date' is missing (write e.g. date: 2024-07-15T21:41:00+08:00)")
-        return None
-    if not isinstance(value, Scalar):
-        problems.error(doc.path, value.line, f"'date' must be a single date, not {describe(value)}")
-        return None
-    parsed = parse_date(value.text, config)
-    if parsed is None:
-        problems.error(doc.path, value.line, f"'{value.text}' is not a valid date; write e.g. "
-                       "2024-07-15 or 2024-07-15T21:41:00+08:00")
-    return parsed
-
-
-def _language(doc: Document, config: SiteConfig, problems: Problems) -> str:
-    text = _text(doc, "language", problems)
-    if text is None:
-        return config.default_language
-    code = normalise_language(text, config.chinese_script)
-    if code is None or code not in config.languages:
-        what = "unknown language" if code is None else "the site does not publish the language"
-        problems.error(doc.path, _line(doc, "language"),
-                       f"{what} '{text}'; it publishes {', '.join(config.languages)} "
-                       "(the `languages` setting of site.yaml)")
-        return config.default_language
-    return code
-
-
-def _labels(doc: Document, problems: Problems) -> tuple[str, ...]:
-    value = doc.front_matter.get("labels")
-    if is_null(value):
-        return ()
-    if isinstance(value, Scalar):
-        if not value.quoted and value.text.lower() in YAML11_BOOLEANS:
-            problems.error(doc.path, value.line, f"'labels: {value.text}' is unclear (YAML reads it as "
-                           f"true/false): write labels: [{value.text}] for a label, or labels: [] for none")
-            return ()
-        items = (value,)  # `labels: dasha` means one label
-    elif isinstance(value, Sequence):
-        items = value.items
-    else:
-        problems.error(doc.path, value.line, "'labels' must be a list, e.g. labels: [dasha, sihui]")
-        return ()
-    fix = several_in_one(items)
-    if fix:  # `labels: 肇慶, 四會` would publish one label "肇慶, 四會"
-        problems.error(doc.path, value.line, f"'{fix[0]}' is several labels written as one: write "
-                       f"labels: [{', '.join(fix[1])}] (or quote it if it is one label)")
-        return ()
-    labels: list[str] = []
-    for item in items:
-        if not isinstance(item, Scalar) or not item.text.strip():
-            problems.error(doc.path, item.line, "each label must be a non-empty text")
-            continue
-        label = " ".join(item.text.split())
-        if label not in labels:
-            labels.append(label)
-    return tuple(labels)
-
-
-def _contacts(doc: Document, context: _Context, problems: Problems) -> tuple[Contact, ...]:
-    value = doc.front_matter.get("contacts")
-    if is_null(value):
-        return ()
-    items = (value,) if isinstance(value, (Scalar, Mapping)) else value.items
-    fix = several_in_one(items)
-    if fix:
-        problems.error(doc.path, value.line, f"'{fix[0]}' is several contact ids written as one: write "
-                       f"contacts: [{', '.join(fix[1])}]")
-        return ()
-    contacts = []
-    for number, item in enumerate(items, 1):
-        if isinstance(item, Mapping):  # a one-off contact written in the post
-            # An inline contact is named by its place in the list: its id only marks its card on the page.
-            contact = parse_contact(doc.path, f"inline-{number}", item, item.line, problems)
-            contact = replace(contact, registered=False) if contact else None
-        elif isinstance(item, Scalar):
-            contact = context.contacts.get(item.text.strip())
-            if contact is None:
-                known = ", ".join(sorted(context.contacts)) or "none: contacts.yaml is missing or empty"
-                problems.error(doc.path, item.line, f"unknown contact id '{item.text}' (known ids: {known})")
-        else:
-            problems.error(doc.path, item.line, "a contact is an id from contacts.yaml or a mapping of fields")
-            contact = None
-        if contact is not None:
-            contacts.append(contact)
-    return tuple(contacts)
-
-
-def _slug(doc: Document, problems: Problems) -> str | None:
-    text = _text(doc, "slug", problems)
-    if text is not None and not urls.is_valid_explicit_slug(text):
-        problems.error(doc.path, _line(doc, "slug"),
-                       f"slug '{text}' may hold only lower-case a-z, 0-9 and single '-' between them")
-        return None
-    return text
-
-
-def _flag(doc: Document, key: str, problems: Problems) -> bool:
-    value = doc.front_matter.get(key)
-    if is_null(value):
-        return False
-    flag = parse_bool(value) if isinstance(value, Scalar) else None
-    if flag is None:
-        problems.error(doc.path, value.line, f"'{key}' must be true or false")
-        return False
-    return flag
-
-
-def _blogger_path(doc: Document, problems: Problems) -> str | None:
-    """The post's old Blogger address (/2024/07/x.html), kept so that old links still work."""
-    text = _text(doc, "blogger_path", problems)
-    if text is None:
-        return None
-    path = urlsplit(text).path if "://" in text else text
-    parts = PurePosixPath(unquote(path)).parts
-    if (not path.startswith("/") or not path.endswith(".html") or len(parts) < 2
-            or not all(urls.is_safe_segment(p) for p in parts[1:])):
-        problems.error(doc.path, _line(doc, "blogger_path"),
-                       f"blogger_path '{text}' must be a site path like /2024/07/post-name.html")
-        return None
-    return "/" + "/".join(parts[1:])
+                          key_line(doc, "draft"), translation_of, key_line(doc, "translation_of") if translation_of else None)
 
 
 # --- body ----------------------------------------------------------------------------------
@@ -532,67 +355,3 @@ def _warn_repeated_paragraphs(doc: Document, problems: Problems) -> None:
         line += block.count("\n") + 2
     for number, first in repeats:
         problems.warning(doc.path, starts[number], f"this paragraph repeats the one on line {starts[first]}")
-
-
-# --- across posts --------------------------------------------------------------------------
-
-def _finish_posts(posts: list[Post], config: SiteConfig, problems: Problems) -> list[Post]:
-    """Decides the slug and URL of posts without an explicit one, and checks translations."""
-    by_slug: dict[str, Post] = {p.slug: p for p in posts if p.slug and p.translation_of is None}
-    finished = []
-    for post in posts:
-        if post.translation_of is not None:
-            original = by_slug.get(post.translation_of)
-            if original is None:
-                problems.error(post.source_path, post.line_of("translation_of"),
-                               f"translation_of: no post has the slug '{post.translation_of}'")
-                continue
-            if original.language == post.language:
-                problems.error(post.source_path, post.line_of("translation_of"),
-                               f"a translation must be in another language than {original.source_path}")
-                continue
-        slug = post.slug or (f"{post.translation_of}-{post.language.lower()}" if post.translation_of else "")
-        if not slug:
-            problems.error(post.source_path, post.line_of("title"),
-                           "cannot make a URL from this title (no letters or digits): add a 'slug'")
-            continue
-        url = post.url or urls.post_url(post.date, slug)
-        finished.append(post if (slug, url) == (post.slug, post.url) else replace(post, slug=slug, url=url))
-    _check_unique_urls([(p.url, p.source_path) for p in finished], problems)
-    seen: dict[tuple[str, str], str] = {}
-    for post in finished:
-        if post.translation_of is not None:
-            key = (post.translation_of, post.language)
-            if key in seen:
-                problems.error(post.source_path, post.line_of("language"),
-                               f"{seen[key]} is already the {post.language} translation of '{post.translation_of}'")
-            seen[key] = post.source_path
-    return finished
-
-
-def _check_unique_urls(entries: list[tuple[str, str]], problems: Problems) -> None:
-    owner: dict[str, str] = {}
-    for url, path in entries:
-        if url in owner:
-            problems.error(path, None, f"this would get the same URL {url} as {owner[url]}: give one of them another 'slug'")
-        else:
-            owner[url] = path
-
-
-def _select_published(posts: list[Post], options: ReadOptions,
-                      problems: Problems) -> tuple[list[Post], datetime | None]:
-    """The posts to publish, and the date of the earliest one held back for being in the future."""
-    now = options.now or datetime.now().astimezone()
-    published = []
-    next_due: datetime | None = None
-    for post in posts:
-        if post.draft and not options.include_drafts:
-            problems.warning(post.source_path, post.line_of("draft"), "draft: not published (build with --drafts to see it)")
-            continue
-        if post.date > now and not options.include_future:
-            problems.warning(post.source_path, post.line_of("date"),
-                             "dated in the future: published by the first build after that date (or use --future)")
-            next_due = post.date if next_due is None else min(next_due, post.date)
-            continue
-        published.append(post)
-    return published, next_due

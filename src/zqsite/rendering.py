@@ -19,7 +19,8 @@ import traceback
 from concurrent.futures import FIRST_COMPLETED, wait
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any, Callable, Iterator
 
 import jinja2
 
@@ -28,6 +29,13 @@ from zqsite.pages import PageSpec
 from zqsite.render import Renderer
 from zqsite.workers import Pool, start_method, worth_a_pool
 from zqsite.writer import SiteWriter
+
+if TYPE_CHECKING:
+    from zqsite.cache import BuildCache
+    from zqsite.incremental import Fingerprints
+    from zqsite.loading import LoadedSite
+    from zqsite.options import BuildOptions, PhaseClock
+    from zqsite.pages import SitePlan
 
 log = logging.getLogger(__name__)
 
@@ -167,3 +175,69 @@ def render_page(renderer: Renderer, spec: PageSpec) -> bytes:
         path = f"templates/{Path(where.filename).name}" if where else "templates"
         raise BuildFailed([Problem(path, where.lineno if where else None,
                                    f"{exc} (while rendering {spec.url})")], "a template failed") from None
+
+
+# --- the render phase of a build ----------------------------------------------------------
+
+def render_changed(options: BuildOptions, site: LoadedSite, renderer: Renderer, fingerprints: Fingerprints,
+            plan: SitePlan, writer: SiteWriter, previous: BuildCache | None, manifest: dict[str, tuple[str, int]],
+            progress: Callable[[int, int], None] | None, clock: PhaseClock) -> int:
+    """Renders the planned pages whose fingerprint changed; the others are kept. Returns how
+    many pages had no fingerprint (rendered every time)."""
+    from zqsite.incremental import reuse
+    from zqsite.urls import output_path
+
+    changed = []
+    unmarked = 0
+    for spec in plan.pages:
+        rel = output_path(spec.url)
+        mark = fingerprints.page(spec)
+        unmarked += not mark
+        if not reuse(writer, previous, rel, mark, manifest):
+            changed.append((writer.claim(rel), spec, mark))
+    clock.mark(f"compare {len(plan.pages)} pages with the last build, keep {len(manifest)}")
+    specs, rels = [spec for _, spec, _ in changed], [rel for rel, _, _ in changed]
+    recipe = None
+    if options.cache_folder is not None:  # a spawned worker makes the same work from the saved cache
+        worker_options = replace(options, workers=1, strict=False)
+        recipe = (render_work_from_cache, (worker_options, [spec.url for spec in specs], writer))
+    total = len(plan.pages) + len(plan.feeds)
+    done = total - len(plan.feeds) - len(changed)
+    for position, size, written in render_pages(RenderWork(renderer, specs, rels, writer, recipe), options.worker_count):
+        writer.account(written)
+        rel, _spec, mark = changed[position]
+        if mark:
+            manifest[rel] = (mark, size)
+        done += 1
+        if progress and done % 500 == 0:
+            progress(done, total)
+    clock.mark(f"render {len(changed)} pages")
+    return unmarked
+
+
+def render_work_from_cache(options: BuildOptions, page_urls: list[str], writer: SiteWriter) -> RenderWork:
+    """In a spawned render worker: the build process's render work, made again from the build
+    cache it saved (every post a cache hit) and the same plan."""
+    from zqsite.loading import load_site
+    from zqsite.pages import plan_site
+    from zqsite.urls import output_path
+    from zqsite.views import ViewMaker
+
+    site = load_site(options)
+    renderer = make_renderer(options, site)
+    wanted = set(page_urls)
+    views = ViewMaker(site.config, site.index.labels, site.index.versions)
+    plan = plan_site(site.index, site.content.pages, site.config, views, site.content.contacts,
+                     wanted=wanted.__contains__)
+    by_url = {spec.url: spec for spec in plan.pages if spec.url in wanted}
+    return RenderWork(renderer, [by_url[url] for url in page_urls], [output_path(url) for url in page_urls], writer)
+
+
+def make_renderer(options: BuildOptions, site: LoadedSite) -> Renderer:
+    from zqsite import i18n
+
+    languages = tuple(sorted({site.config.default_language, *site.index.by_language}))
+    i18n.check_catalogues()
+    return Renderer(options.templates_dir, site.config, site.content.pages, languages,
+                    has_contacts=bool(site.content.contacts),
+                    bytecode_dir=options.cache_folder / "templates" if options.cache_folder else None)

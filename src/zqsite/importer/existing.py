@@ -16,7 +16,7 @@ from zqsite import urls
 from zqsite.config import SiteConfig
 from zqsite.errors import Problems
 from zqsite.frontmatter import decode_source, split_front_matter
-from zqsite.reader import parse_date
+from zqsite.frontvalues import parse_date
 from zqsite.yamlsource import Scalar, Sequence
 
 

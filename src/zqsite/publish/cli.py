@@ -7,8 +7,11 @@ import sys
 from pathlib import Path
 from typing import Callable
 
-from zqsite.publish.plan import Plan
-from zqsite.publish.run import PublishError, PublishOptions, PublishReport, publish_site
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # the publishing machinery is imported by `publish` only: every command registers it
+    from zqsite.publish.plan import Plan
+    from zqsite.publish.run import PublishReport
 
 
 def add_publish_command(subparsers, default_output: Path, default_config: Callable[[], Path | None]) -> None:  # noqa: ANN001
@@ -34,6 +37,7 @@ def add_publish_command(subparsers, default_output: Path, default_config: Callab
 def run_publish(args: argparse.Namespace) -> int:
     """Runs `publish`; 0 on success, 1 with one line on stderr otherwise."""
     from zqsite.config import load_config
+    from zqsite.publish.run import PublishError, PublishOptions, publish_site
 
     config_path = args.config or args.default_config()
     config, problems = load_config(config_path, str(config_path) if config_path else None)
