@@ -124,14 +124,16 @@ class Meta:
     locale: str
     image: str = ""  # absolute URL of the first image, if any
     json_ld: Markup = Markup("")
+    image_width: int = 0  # of `image`, when known (a photo's preview variant)
+    image_height: int = 0
 
 
 def make_meta(config: SiteConfig, language: str, description: str, *, og_type: str = "website", image: str = "",
-          json_ld: Markup = Markup("")) -> Meta:
+              json_ld: Markup = Markup(""), image_size: tuple[int, int] = (0, 0)) -> Meta:
     text = description or config.description
     if len(text) > 300:  # previews show about 200 characters; cut at a word
         text = text[:297].rsplit(" ", 1)[0] + "…"
-    return Meta(text, og_type, og_locale(language), image, json_ld)
+    return Meta(text, og_type, og_locale(language), image, json_ld, *image_size)
 
 
 def listing(views: ViewMaker, posts: Sequence[Post], first_url: str, language: str, config: SiteConfig,

@@ -156,7 +156,9 @@ def _post_page(views: ViewMaker, post: Post, index: SiteIndex, config: SiteConfi
 def _post_context(views: ViewMaker, post: Post, index: SiteIndex, config: SiteConfig) -> dict[str, Any]:
     newer, older = index.neighbours.get(post.url, (None, None))
     versions = index.versions.get(post.url, (post,))
-    image = urljoin(config.base_url, post.images[0]) if post.images else ""
+    image, image_size = urljoin(config.base_url, post.images[0]) if post.images else "", (0, 0)
+    if post.preview_image:  # a photo: its variant made for link previews
+        image, image_size = views.absolute(post.preview_image[0]), post.preview_image[1:]
     original = next((p for p in versions if p.translation_of is None), None)
     posting = blog_posting(
         post, views.absolute(post.url), config,
@@ -166,9 +168,10 @@ def _post_context(views: ViewMaker, post: Post, index: SiteIndex, config: SiteCo
     organisations = [contact_entity(c, views.absolute(f"/contacts/#contact-{c.id}")) for c in post.contacts]
     return {
         "meta": make_meta(config, post.language, post.summary_text, og_type="article", image=image,
-                      json_ld=json_ld([posting, *organisations])),
+                          json_ld=json_ld([posting, *organisations]), image_size=image_size),
         "title": post.title,
         "entry": views.entry(post, post.language, keep=False),  # a post page is its only user
+        "qr_code": views.post_code(post),
         "newer": Link(newer.title, views.href(newer.url)) if newer else None,
         "older": Link(older.title, views.href(older.url)) if older else None,
         # hreflang alternates: every language version, and x-default (the listed one)

@@ -10,6 +10,7 @@ import jinja2
 from markupsafe import Markup
 
 from zqsite import i18n, translations, urls
+from zqsite.photos import promote_first_image
 from zqsite.config import SiteConfig
 from zqsite.errors import BuildFailed, Problem
 from zqsite.languages import native_name, text_direction, url_prefix
@@ -162,7 +163,8 @@ class Renderer:
             footer_html=self.fragment("_footer.html", spec.language),
             canonical=urls.absolute(self.config.base_url, spec.url),
         )
-        return self._template(spec.template).render(context).encode("utf-8")
+        html = self._template(spec.template).render(context)
+        return promote_first_image(html, high_priority=spec.template == "post.html").encode("utf-8")
 
     def check_templates(self) -> None:
         """Compiles every template once, so that a syntax error stops the build before writing."""
