@@ -107,8 +107,8 @@ def _check_languages(values: dict[str, object], root: Mapping, problems: Problem
     published language without a message catalogue gets one warning."""
     default = values.get("default_language", SiteConfig.default_language)
     languages = values.get("languages")
-    line = root.entries["languages"][0] if "languages" in root.entries else root.entries.get(
-        "default_language", (None, None))[0]
+    entry = root.entries.get("languages") or root.entries.get("default_language")
+    line = entry[0] if entry else None
     if languages is None:
         languages = DEFAULT_LANGUAGES if default in DEFAULT_LANGUAGES else (default, *DEFAULT_LANGUAGES)
         values["languages"] = languages
