@@ -31,6 +31,7 @@ class SiteConfig:
     trust_html: bool = False  # True: raw HTML in posts is published unsanitised
     iframe_hosts: tuple[str, ...] = ()
     search: bool = True  # build the Pagefind search index
+    search_bundle_posts: int = 200  # posts in a search bundle at most (see search.py); 0: one per language
     source_path: str | None = field(default=None, compare=False)
 
     @property
@@ -47,6 +48,7 @@ _TEXT_KEYS = ("title", "description", "author")
 _KNOWN_KEYS = (
     *_TEXT_KEYS, "base_url", "default_language", "timezone", "posts_per_page",
     "feed_size", "listing", "trust_html", "iframe_hosts", "search",
+    "search_bundle_posts",
 )
 
 
@@ -122,6 +124,11 @@ def _parse_setting(key: str, value, problems: Problems, path: str, line: int):  
     if key in ("posts_per_page", "feed_size"):
         if not text.isdigit() or int(text) < 1:
             fail(f"must be a whole number of at least 1, not '{text}'")
+            return None
+        return int(text)
+    if key == "search_bundle_posts":
+        if not text.isdigit():
+            fail(f"must be a whole number (0: one bundle per language), not '{text}'")
             return None
         return int(text)
     if key == "listing":
