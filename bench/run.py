@@ -600,7 +600,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="zqsite once per worker start method, e.g. fork,spawn (default: zqsite's own choice)")
     args = parser.parse_args(argv)
     methods = [m.strip() for m in args.start_methods.split(",") if m.strip()] or [""]
-    if set(methods) - {"fork", "spawn"}:
+    if set(methods) - {"fork", "spawn", ""}:
         parser.error("--start-methods takes fork and spawn")
     sizes = [200] if args.quick else [int(s) for s in args.sizes.split(",") if s.strip()]
     repeat = 1 if args.quick else args.repeat

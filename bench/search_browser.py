@@ -10,7 +10,8 @@ sites are built again only when missing (`--rebuild` to force). Each query runs 
 browser context (nothing cached), phone viewport and touch, the CPU slowed down `--cpu-slowdown`
 times and the network limited to `--latency-ms` and `--mbps` (Chromium's emulation). The time
 is from the start of the navigation to /search/?q=… until the first result is visible; the bytes
-are the response bodies of every request below /pagefind/ as they crossed the network.
+are the responses (bodies and headers) of every request below /pagefind/, the Pagefind worker's
+included, as Playwright reports them (the bodies as they crossed the network).
 """
 
 from __future__ import annotations
@@ -83,11 +84,8 @@ def search_once(browser, base: str, query: str, args: argparse.Namespace) -> tup
         cdp.send("Network.emulateNetworkConditions", {
             "offline": False, "latency": args.latency_ms,
             "downloadThroughput": args.mbps * 125_000, "uploadThroughput": args.mbps * 125_000 / 2})
-        transferred: dict[str, float] = {}
-        urls: dict[str, str] = {}
-        cdp.on("Network.responseReceived", lambda e: urls.__setitem__(e["requestId"], e["response"]["url"]))
-        cdp.on("Network.loadingFinished",
-               lambda e: transferred.__setitem__(e["requestId"], e["encodedDataLength"]))
+        finished: list = []  # the page's requests and its Pagefind worker's
+        page.on("requestfinished", lambda request: finished.append(request))
         start = time.perf_counter()
         page.goto(f"{base}/search/?q={quote(query)}", wait_until="commit")
         results = page.locator("#search-results ol.search-results li a")
@@ -96,7 +94,9 @@ def search_once(browser, base: str, query: str, args: argparse.Namespace) -> tup
         found = [href.split("/", 3)[3] if href.startswith("http") else href
                  for href in results.evaluate_all("(links) => links.map((a) => a.getAttribute('href'))")]
         page.wait_for_load_state("networkidle")
-        size = int(sum(n for rid, n in transferred.items() if "/pagefind/" in urls.get(rid, "")))
+        pagefind = [request for request in finished if "/pagefind/" in request.url]
+        size = sum(max(0, request.sizes()["responseBodySize"]) + max(0, request.sizes()["responseHeadersSize"])
+                   for request in pagefind)
         return seconds, size, found
     finally:
         context.close()
