@@ -105,3 +105,18 @@ def test_server_redirect_files_hold_the_same_addresses(site):
     nginx = (site / "nginx-redirects.conf").read_text()
     assert '"/search/label/Sihui City|" "/label/sihui-city/";' in nginx
     assert '"/feeds/posts/default|rss" "/feed.xml";' in nginx
+
+
+def test_old_label_addresses_no_windows_folder_can_hold_are_left_to_server_redirects(tmp_path):
+    from sitekit import build, make_site, post
+
+    from zqsite.redirects import Redirect, static_pages
+
+    site = make_site(tmp_path, posts={"a.md": post("A quote", "2024-01-02", labels=['Zhaoqing "Daily"', "Dasha"])})
+    build(site)
+    assert not (site.output / "search" / "label" / 'Zhaoqing "Daily"').exists()
+    assert "/search/label/Zhaoqing%20%22Daily%22 " in (site.output / "_redirects").read_text(encoding="utf-8")
+    assert (site.output / "search" / "label" / "Dasha" / "index.html").is_file()
+    # The same old address in another letter case would be the same folder on Windows and macOS: one page.
+    pages = static_pages([Redirect("/search/label/Dasha", "/label/dasha/"), Redirect("/search/label/dasha", "/label/dasha/")])
+    assert [page.old for page in pages] == ["/search/label/Dasha"]

@@ -15,6 +15,7 @@ from test_editor_errors import tree_digest
 from zqsite import writer as writer_module
 from zqsite.errors import BuildFailed, OutputError
 from zqsite.render import Renderer
+from zqsite.urls import windows_name_problem
 
 
 def many_posts(count: int) -> dict[str, str]:
@@ -197,11 +198,11 @@ def test_a_template_error_in_a_parallel_render_leaves_the_old_site(tmp_path):
 # --- names every system can hold ------------------------------------------------------------
 
 def test_names_windows_cannot_hold_are_found():
-    assert writer_module.windows_name_problem("2024/07/dasha-park.html") is None
-    assert writer_module.windows_name_problem("label/大沙/index.html") is None
+    assert windows_name_problem("2024/07/dasha-park.html") is None
+    assert windows_name_problem("label/大沙/index.html") is None
     for bad in ("2024/07/con.html", "p/AUX.html", "images/nul", "images/a:b.jpg", 'x/"q".html',
                 "images/what?.png", "folder./a.html", "a /b.html", "images/tab\there.jpg"):
-        assert writer_module.windows_name_problem(bad), bad
+        assert windows_name_problem(bad), bad
 
 
 @pytest.mark.parametrize("second_post, message", [

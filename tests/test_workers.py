@@ -19,13 +19,15 @@ def square_with_offset(shared: dict, job: int) -> tuple[int, int]:
 def test_map_jobs_gives_every_result_in_order_with_either_start_method(monkeypatch, method):
     monkeypatch.setenv(workers.START_METHOD_VARIABLE, method)
     assert workers.start_method() == method
-    results = list(workers.map_jobs(square_with_offset, list(range(200)), {"offset": 3}, workers=2, min_jobs=10))
+    results = list(workers.map_jobs(square_with_offset, list(range(200)), {"offset": 3}, workers=2,
+                                    min_jobs={"fork": 10, "spawn": 10}))
     assert [value for value, _pid in results] == [n * n + 3 for n in range(200)]
     assert os.getpid() not in {pid for _value, pid in results}  # run by the workers
 
 
 def test_few_jobs_are_run_in_this_process():
-    results = list(workers.map_jobs(square_with_offset, [1, 2, 3], {"offset": 0}, workers=4, min_jobs=10))
+    results = list(workers.map_jobs(square_with_offset, [1, 2, 3], {"offset": 0}, workers=4,
+                                    min_jobs={"fork": 10, "spawn": 10}))
     assert results == [(1, os.getpid()), (4, os.getpid()), (9, os.getpid())]
 
 

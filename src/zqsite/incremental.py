@@ -19,13 +19,13 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable
 
-from zqsite import __version__, i18n
+from zqsite import __version__
 from zqsite.cache import BuildCache, LastPages, code_digest, post_to_record, read_last_build
 from zqsite.models import Post
-from zqsite.pages import FeedSpec, FileSpec, PageSpec
 from zqsite.writer import SiteWriter
 
 if TYPE_CHECKING:  # the incremental rules need no templates: a renderer is only asked for its chrome
+    from zqsite.pages import FeedSpec, FileSpec, PageSpec
     from zqsite.render import Chrome
 
 
@@ -61,6 +61,8 @@ def value_digest(value: Any) -> bytes | None:
 def theme_digest(templates_dir: Path, settings: Iterable[bytes]) -> bytes:
     """What every page and feed depends on: zqsite's code, the templates, the message
     catalogues and `settings` (the configuration, the labels)."""
+    from zqsite import i18n  # imported when needed: with Babel, it is not needed by a build with nothing to do
+
     theme = hashlib.sha256(__version__.encode() + code_digest().encode())
     # Sorted as text: Windows compares paths without letter case, which would change the order.
     files = sorted(templates_dir.rglob("*"), key=Path.as_posix) + sorted(i18n.MESSAGES_DIR.glob("*.yaml"), key=Path.as_posix)

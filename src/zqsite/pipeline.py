@@ -17,27 +17,27 @@ import time
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
-from zqsite import i18n
-from zqsite.cache import BuildCache, CacheLost, LastPages, code_digest, discard_posts
-from zqsite.config import CONFIG_FILE_NAME, SiteConfig, load_config
+from zqsite.cache import CacheLost, LastPages, code_digest, discard_posts
+from zqsite.config import CONFIG_FILE_NAME
 from zqsite.errors import BuildFailed, Problem, Problems
-from zqsite.feeds import render_feed
-from zqsite.incremental import (Fingerprints, digest_of_listing, input_snapshot, keep_frame,
-                                last_build_if_unchanged, pages_to_keep, reuse, theme_digest, write_unless_reused)
-from zqsite.index import SiteIndex, build_index
-from zqsite.links import check_post_links
-from zqsite.models import SiteContent
-from zqsite.pages import SitePlan, plan_site
-from zqsite.reader import ReadOptions, read_site, reading_signature
-from zqsite.render import Renderer
-from zqsite.rendering import RenderWork, render_pages
-from zqsite.search import write_search_index
-from zqsite.urls import output_path
-from zqsite.views import ViewMaker
+from zqsite.incremental import digest_of_listing, input_snapshot, keep_frame, last_build_if_unchanged
 from zqsite.workers import cpu_count
 from zqsite.writer import SiteWriter, check_output_dir, list_files, remove_leftovers
+
+# The phases' modules (Markdown, Jinja, Babel, feedgen, nh3 and zqsite's own) are imported by
+# the functions that use them: a build with nothing to do needs none of them, and importing
+# them took longer than the rest of such a build.
+if TYPE_CHECKING:
+    from zqsite.cache import BuildCache
+    from zqsite.config import SiteConfig
+    from zqsite.incremental import Fingerprints
+    from zqsite.index import SiteIndex
+    from zqsite.models import SiteContent
+    from zqsite.pages import SitePlan
+    from zqsite.render import Renderer
+    from zqsite.rendering import RenderWork
 
 log = logging.getLogger(__name__)
 PROJECT_ROOT = Path(__file__).resolve().parents[2]  # the checkout: templates/, static/, site.yaml
@@ -112,6 +112,11 @@ def default_config_path() -> Path | None:
 
 def load_site(options: BuildOptions, clock: PhaseClock | None = None) -> LoadedSite:
     """Configuration and content, validated; BuildFailed lists every error (and the warnings)."""
+    from zqsite.cache import BuildCache
+    from zqsite.config import load_config
+    from zqsite.index import build_index
+    from zqsite.reader import ReadOptions, read_site, reading_signature
+
     config_path = options.config_path if options.config_path is not None else default_config_path()
     config, problems = load_config(config_path, str(config_path) if config_path else None)
     if options.base_url:
@@ -196,6 +201,11 @@ def _build(options: BuildOptions, progress: Callable[[int, int], None] | None, f
     if unchanged is not None:
         return _report_of_unchanged(unchanged, len(published_files), clock)
 
+    from zqsite.feeds import render_feed
+    from zqsite.incremental import write_unless_reused
+    from zqsite.search import write_search_index
+    from zqsite.urls import output_path
+
     site = load_site(options, clock)
     renderer = _make_renderer(options, site)
     fingerprints = _fingerprints(options, site, renderer)
@@ -264,6 +274,11 @@ def _plan(site: LoadedSite, fingerprints: Fingerprints,
     it showed then unless it shows a post that changed. Only those pages are planned (and
     every feed); the last build's other files are kept.
     """
+    from zqsite.incremental import pages_to_keep
+    from zqsite.pages import plan_site
+    from zqsite.urls import output_path
+    from zqsite.views import ViewMaker
+
     views = ViewMaker(site.config, site.index.labels, site.index.versions)
     if last is None:
         return plan_site(site.index, site.content.pages, site.config, views, site.content.contacts), {}
@@ -279,6 +294,10 @@ def _render(options: BuildOptions, site: LoadedSite, renderer: Renderer, fingerp
             progress: Callable[[int, int], None] | None, clock: PhaseClock) -> int:
     """Renders the planned pages whose fingerprint changed; the others are kept. Returns how
     many pages had no fingerprint (rendered every time)."""
+    from zqsite.incremental import reuse
+    from zqsite.rendering import RenderWork, render_pages
+    from zqsite.urls import output_path
+
     changed = []
     unmarked = 0
     for spec in plan.pages:
@@ -310,6 +329,11 @@ def _render(options: BuildOptions, site: LoadedSite, renderer: Renderer, fingerp
 def render_work_from_cache(options: BuildOptions, page_urls: list[str], writer: SiteWriter) -> RenderWork:
     """In a spawned render worker: the build process's render work, made again from the build
     cache it saved (every post a cache hit) and the same plan."""
+    from zqsite.pages import plan_site
+    from zqsite.rendering import RenderWork
+    from zqsite.urls import output_path
+    from zqsite.views import ViewMaker
+
     site = load_site(options)
     renderer = _make_renderer(options, site)
     wanted = set(page_urls)
@@ -346,6 +370,8 @@ def _report_of_unchanged(last: dict, files: int, clock: PhaseClock) -> BuildRepo
 
 
 def _fingerprints(options: BuildOptions, site: LoadedSite, renderer: Renderer) -> Fingerprints:
+    from zqsite.incremental import Fingerprints, theme_digest
+
     theme = theme_digest(options.templates_dir, (repr(site.config).encode(), repr(site.index.labels).encode()))
     return Fingerprints(theme, renderer.chrome, site.index.all_posts, site.config.base_path)
 
@@ -358,6 +384,9 @@ def _frame(site: LoadedSite, fingerprints: Fingerprints) -> str:
 
 def _check_links(site: LoadedSite, plan: SitePlan, kept: dict[str, tuple[str, int]],
                  static_files: list[tuple[str, Path]]) -> list[Problem]:
+    from zqsite.links import check_post_links
+    from zqsite.urls import output_path
+
     known = {output_path(spec.url) for spec in plan.pages} | {output_path(f.url) for f in plan.feeds}
     known |= {output_path(file.url) for file in plan.files} | set(kept)
     known |= {rel for rel, _ in static_files} | {a.url.lstrip("/") for a in site.content.assets}
@@ -373,6 +402,9 @@ def _static_files(static_dir: Path) -> list[tuple[str, Path]]:
 
 
 def _make_renderer(options: BuildOptions, site: LoadedSite) -> Renderer:
+    from zqsite import i18n
+    from zqsite.render import Renderer
+
     languages = tuple(sorted({site.config.default_language, *site.index.by_language}))
     i18n.check_catalogues()
     return Renderer(options.templates_dir, site.config, site.content.pages, languages,

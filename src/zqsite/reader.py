@@ -22,7 +22,7 @@ from zqsite.bodies import BodyJob, BodyResult, convert_body, resolve_image
 from zqsite.markup import LIBRARY_VERSIONS, first_paragraph
 from zqsite.models import Asset, Contact, Label, Post, SiteContent, StandalonePage
 from zqsite.registry import parse_contact, read_contacts, read_labels
-from zqsite.workers import map_jobs, start_method
+from zqsite.workers import map_jobs
 from zqsite.yamlsource import YAML11_BOOLEANS, Mapping, Scalar, Sequence, describe, is_null, parse_bool
 
 POST_KEYS = ("title", "date", "labels", "language", "contacts", "slug", "summary", "source", "draft",
@@ -133,7 +133,7 @@ def _read_new_posts(new: list[tuple[int, str, os.stat_result]], context: _Contex
     names = [name for _number, name, _stat in new]
     # What every reader needs: the settings and the contacts (a worker collects its own problems).
     shared = replace(context, problems=Problems(), assets={})
-    yield from map_jobs(_read_new_post, names, shared, workers=workers, min_jobs=PARALLEL_THRESHOLD[start_method()])
+    yield from map_jobs(_read_new_post, names, shared, workers=workers, min_jobs=PARALLEL_THRESHOLD)
 
 
 def _read_new_post(context: _Context, name: str) -> tuple[Post | None, Problems, tuple, str]:

@@ -43,13 +43,19 @@ def _usable(label: str) -> bool:
 
 
 def static_pages(redirects: list[Redirect]) -> list[Redirect]:
-    """The redirects a static host can serve as pages: path-only ones, one per old path."""
+    """The redirects a static host can serve as pages: path-only ones, one per old path.
+
+    Old paths that differ only in letter case share one page (the first), and old paths that
+    no Windows folder can be named after (a Blogger label `What?`) get none: the site must copy
+    to any host. `_redirects` and the nginx map still send both on.
+    """
     seen: set[str] = set()
     pages = []
     for redirect in redirects:
-        if redirect.query or redirect.old in seen:
+        folded = redirect.old.casefold()
+        if redirect.query or folded in seen or urls.windows_name_problem(urls.output_path(page_url_for(redirect.old))):
             continue
-        seen.add(redirect.old)
+        seen.add(folded)
         pages.append(redirect)
     return pages
 

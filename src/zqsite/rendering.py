@@ -26,7 +26,7 @@ import jinja2
 from zqsite.errors import BuildFailed, Problem
 from zqsite.pages import PageSpec
 from zqsite.render import Renderer
-from zqsite.workers import Pool, start_method
+from zqsite.workers import Pool, start_method, worth_a_pool
 from zqsite.writer import SiteWriter
 
 log = logging.getLogger(__name__)
@@ -73,10 +73,9 @@ class _WorkFromRecipe:
 
 
 def can_use_workers(pages: int, workers: int, has_recipe: bool) -> bool:
-    method = start_method()
-    if workers < 2 or pages < PARALLEL_RENDER_THRESHOLD[method]:
+    if not worth_a_pool(pages, workers, PARALLEL_RENDER_THRESHOLD):
         return False
-    return method == "fork" or has_recipe
+    return start_method() == "fork" or has_recipe
 
 
 def render_pages(work: RenderWork, workers: int) -> Iterator[tuple[int, int, bool]]:

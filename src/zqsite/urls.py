@@ -110,3 +110,19 @@ def href(base_path: str, url: str) -> str:
 def absolute(base_url: str, url: str) -> str:
     """A site URL as an absolute URL, for feeds, canonical links and sitemaps."""
     return _quoted(base_url.rstrip("/") + url)
+
+
+# What a file or folder name cannot be on Windows: a site built anywhere is copied to Windows
+# shares and served from them.
+_WINDOWS_FORBIDDEN = re.compile(r'[<>:"\\|?*\x00-\x1f]|[. ]$')
+_WINDOWS_RESERVED = re.compile(r"^(CON|PRN|AUX|NUL|COM[1-9]|LPT[1-9])(\.|$)", re.IGNORECASE)
+
+
+def windows_name_problem(rel: str) -> str | None:
+    """Why a relative output path cannot exist on Windows, or None."""
+    for part in rel.split("/"):
+        if _WINDOWS_FORBIDDEN.search(part):
+            return f"the name '{part}' holds a character Windows forbids (<>:\"\\|?*) or ends in a dot or space"
+        if _WINDOWS_RESERVED.match(part):
+            return f"the name '{part}' is reserved on Windows"
+    return None

@@ -15,11 +15,14 @@ rebuilds it in the worker (see `rendering.RenderWork`).
 from __future__ import annotations
 
 import gc
-import multiprocessing
 import os
 import sys
-from concurrent.futures import Future, ProcessPoolExecutor
-from typing import Any, Callable, Iterator, Sequence, TypeVar
+from typing import TYPE_CHECKING, Any, Callable, Iterator, Sequence, TypeVar
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
+
+# multiprocessing and concurrent.futures are imported when a pool starts: most rebuilds start none.
 
 START_METHOD_VARIABLE = "ZQSITE_START_METHOD"
 Job = TypeVar("Job")
@@ -31,6 +34,8 @@ _SHARED: Any = None
 
 def start_method() -> str:
     """"fork" where it is safe and available (Linux), else "spawn"."""
+    import multiprocessing
+
     available = multiprocessing.get_all_start_methods()
     wanted = os.environ.get(START_METHOD_VARIABLE, "").strip().lower()
     if wanted in ("fork", "spawn") and wanted in available:
@@ -66,6 +71,9 @@ class Pool:
     """
 
     def __init__(self, function: Callable[[Any, Job], Result], shared: Any, workers: int) -> None:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
         self.method = start_method()
         context = multiprocessing.get_context(self.method)
         if self.method == "fork":
@@ -94,14 +102,22 @@ class Pool:
         self.close()
 
 
+def worth_a_pool(jobs: int, workers: int, min_jobs: dict[str, int]) -> bool:
+    """Whether `jobs` are enough for a pool: `min_jobs` per start method (a spawned worker
+    starts from nothing and needs more work to pay for itself than a forked one)."""
+    if workers < 2 or jobs < max(2, min(min_jobs.values())):
+        return False  # decided without asking for the start method (and importing multiprocessing)
+    return jobs >= max(2, min_jobs[start_method()])
+
+
 def map_jobs(function: Callable[[Any, Job], Result], jobs: Sequence[Job], shared: Any = None, *,
-             workers: int = 1, min_jobs: int = 2, chunk_size: int | None = None) -> Iterator[Result]:
+             workers: int = 1, min_jobs: dict[str, int] | None = None,
+             chunk_size: int | None = None) -> Iterator[Result]:
     """`function(shared, job)` for every job, results in the jobs' order.
 
-    In `workers` processes when there are at least `min_jobs` jobs (below that a pool costs
-    more than it saves), else in this process.
+    In `workers` processes when worth_a_pool (by default from 2 jobs), else in this process.
     """
-    if workers < 2 or len(jobs) < max(min_jobs, 2):
+    if not worth_a_pool(len(jobs), workers, min_jobs or {"fork": 2, "spawn": 2}):
         for job in jobs:
             yield function(shared, job)
         return

@@ -14,7 +14,6 @@ from __future__ import annotations
 import ctypes
 import logging
 import os
-import re
 import shutil
 import subprocess
 import sys
@@ -25,6 +24,7 @@ from pathlib import Path
 from typing import Iterable
 
 from zqsite.errors import OutputError
+from zqsite.urls import windows_name_problem
 
 log = logging.getLogger(__name__)
 
@@ -76,22 +76,6 @@ def _validate(rel: str) -> str:
             or any(part in ("", ".", "..") for part in parts)):
         raise OutputError(f"refusing to write outside the output folder: {rel!r}")
     return rel
-
-
-# What a file or folder name cannot be on Windows: a site built anywhere is copied to Windows
-# shares and served from them.
-_WINDOWS_FORBIDDEN = re.compile(r'[<>:"\\|?*\x00-\x1f]|[. ]$')
-_WINDOWS_RESERVED = re.compile(r"^(CON|PRN|AUX|NUL|COM[1-9]|LPT[1-9])(\.|$)", re.IGNORECASE)
-
-
-def windows_name_problem(rel: str) -> str | None:
-    """Why a relative output path cannot exist on Windows, or None."""
-    for part in rel.split("/"):
-        if _WINDOWS_FORBIDDEN.search(part):
-            return f"the name '{part}' holds a character Windows forbids (<>:\"\\|?*) or ends in a dot or space"
-        if _WINDOWS_RESERVED.match(part):
-            return f"the name '{part}' is reserved on Windows"
-    return None
 
 
 class SiteWriter:
