@@ -107,4 +107,4 @@ def test_bundles_find_the_posts_one_bundle_finds(two_sites, browser, language, q
     shown_split, all_split = found(browser, two_sites["split"], query, language)
     assert len(all_one) >= 10 and len(all_one) == len(set(all_one))
     assert sorted(all_split) == sorted(all_one)  # the same posts (Pagefind ranks each bundle by its own statistics)
-    assert len(shown_split) == len(shown_one) and set(shown_split) <= set(all_split) | set(shown_one)
+    assert len(shown_split) == len(shown_one)  # the page lists as many (20 a language at most)
