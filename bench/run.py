@@ -366,10 +366,12 @@ def zqsite_help(python: str) -> str:
 
 
 def bench_zqsite(size: int, seed: int, corpus: Path, repeat: int, settle: float, notes: list[str],
-                 method: str = "") -> list[Row]:
-    """`method`: the worker processes' start method (ZQSITE_START_METHOD), "" for zqsite's own choice."""
+                 method: str = "", search: bool = False) -> list[Row]:
+    """`method`: the worker processes' start method (ZQSITE_START_METHOD), "" for zqsite's own choice;
+    `search`: built with the search index (the corpus is built without; one cold build then)."""
     python = sys.executable
     tool = f"zqsite ({method})" if method else "zqsite"
+    tool += " (search)" if search else ""
     env = dict(TOOL_ENVIRONMENT, ZQSITE_START_METHOD=method) if method else None
     has_cache_dir = "--cache-dir" in zqsite_help(python)
     site = WORK / f"zqsite-{size}-seed{seed}"
@@ -379,6 +381,8 @@ def bench_zqsite(size: int, seed: int, corpus: Path, repeat: int, settle: float,
     output = site / "public"
     cache = WORK / f"cache-{size}"
     config = content / "site.yaml"
+    if search:
+        config.write_text(config.read_text(encoding="utf-8").replace("search: false", "search: true"), encoding="utf-8")
     cmd = [python, "build.py", "--content", str(content), "--output", str(output), "--config", str(config), "-q"]
     if has_cache_dir:
         cmd += ["--cache-dir", str(cache)]
@@ -412,7 +416,7 @@ def bench_zqsite(size: int, seed: int, corpus: Path, repeat: int, settle: float,
 
     rows: list[Row] = []
     cold = Row(size, tool, "cold")
-    for index in range(1, repeat + 1):
+    for index in range(1, (1 if search else repeat) + 1):
         move_aside(output)
         move_aside(cache)
         if not has_cache_dir:
@@ -555,8 +559,10 @@ def table(rows: list[Row]) -> str:
             pelican_base = hugo_base = None
         seconds = [m.seconds for m in row.measures]
         median = row.median
+        off = find.get((row.tool.removesuffix(" (search)"), row.scenario)) if row.tool.endswith(" (search)") else None
+        versus = f", {median / off.median:.2f}× search off" if off is not None and off.measures else ""
         lines.append(
-            f"| {row.size} | {row.tool} | {row.scenario}{' (' + row.error + ')' if row.error else ''} "
+            f"| {row.size} | {row.tool} | {row.scenario}{' (' + row.error + ')' if row.error else ''}{versus} "
             f"| {median:.2f} | {min(seconds):.2f}–{max(seconds):.2f} "
             f"| {_ratio(median, pelican_base)} | {_ratio(median, hugo_base)} "
             f"| {max(m.tree_peak for m in row.measures) / 2**20:.0f} "
@@ -588,11 +594,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--settle", type=float, default=None,
                         help="seconds to wait after deleting old trees (default: 1, or 5 at 5,000+ posts)")
     parser.add_argument("--quick", action="store_true", help="smoke test: 200 posts, one run of each")
+    parser.add_argument("--search", action="store_true",
+                        help="zqsite a second time with the search index on (one cold build, every change scenario)")
     parser.add_argument("--start-methods", default="",
                         help="zqsite once per worker start method, e.g. fork,spawn (default: zqsite's own choice)")
     args = parser.parse_args(argv)
     methods = [m.strip() for m in args.start_methods.split(",") if m.strip()] or [""]
-    if set(methods) - {"fork", "spawn"}:
+    if set(methods) - {"fork", "spawn", ""}:
         parser.error("--start-methods takes fork and spawn")
     sizes = [200] if args.quick else [int(s) for s in args.sizes.split(",") if s.strip()]
     repeat = 1 if args.quick else args.repeat
@@ -619,6 +627,9 @@ def main(argv: list[str] | None = None) -> int:
         say(f"[{size} posts] zqsite{' (' + ', '.join(methods) + ')' if methods != [''] else ''}")
         for method in methods:
             rows += bench_zqsite(size, args.seed, corpus, repeat, settle, notes, method)
+        if args.search:
+            say(f"[{size} posts] zqsite with the search index")
+            rows += bench_zqsite(size, args.seed, corpus, repeat, settle, notes, search=True)
         if "pelican" in peers_wanted:
             say(f"[{size} posts] pelican")
             rows += bench_pelican(size, args.seed, corpus, repeat, settle, peers)

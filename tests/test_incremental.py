@@ -3,6 +3,7 @@ published site gives exactly the bytes of a clean cold build of the same content
 
 from __future__ import annotations
 
+import json
 import shutil
 from dataclasses import replace
 from pathlib import Path
@@ -314,41 +315,59 @@ def test_a_build_with_nothing_to_do_still_reports_its_warnings_and_repairs_its_o
     assert tree_digest(site.output) == tree_digest(cold)
 
 
+def search_files(output: Path) -> dict[Path, int]:
+    """The search index's files with their modification times (a kept file keeps its time;
+    without hard links a kept file is a copy with the same time)."""
+    folder = output / "pagefind"
+    return {p.relative_to(folder): p.stat().st_mtime_ns for p in folder.rglob("*") if p.is_file()}
+
+
+def bundles_rewritten(before: dict[Path, int], after: dict[Path, int]) -> set[str]:
+    """The bundles (en/2023-1) with a file added, removed or written again."""
+    changed = {path for path in before.keys() | after.keys() if before.get(path) != after.get(path)}
+    return {"/".join(path.parts[:2]) for path in changed if len(path.parts) > 2}
+
+
 def test_a_build_told_not_to_update_the_search_index_keeps_the_published_one(workspace):
     # The preview server's quick rebuild after an edit: the page shows the edit at once, the
-    # search index (Pagefind re-indexes every post) is brought up to date by the next build.
+    # search index (Pagefind re-indexes a bundle) is brought up to date by the next build.
     site, options, tmp_path = workspace
-    stamp = site.output / "pagefind" / "en" / "zqsite-input.sha256"
-    index_files = sorted(p.relative_to(site.output) for p in (site.output / "pagefind").rglob("*") if p.is_file())
+    stamp = site.output / "pagefind" / "en" / "2023-1" / "zqsite-input.sha256"
     before = stamp.read_bytes()
+    index_files = search_files(site.output)
     edit(site.content / "posts/2023/p04.md", "Paragraph one of post 4.", "Searchable new words.")
     build_site(replace(options, update_search=False))
     assert "Searchable new words." in site.out("/2023/05/post-4.html").read_text()
     assert stamp.read_bytes() == before
-    assert sorted(p.relative_to(site.output) for p in (site.output / "pagefind").rglob("*") if p.is_file()) == index_files
+    assert search_files(site.output) == index_files
     report = build_site(options)  # not "nothing changed": this build updates the search index
     assert stamp.read_bytes() != before and report.files_written > 0
     assert_same_as_cold(options, tmp_path)
 
 
-def test_an_edit_re_indexes_the_search_bundle_of_its_language_only(workspace):
+def test_an_edit_re_indexes_the_search_bundle_of_its_post_only(workspace):
     site, options, tmp_path = workspace
-
-    def bundle(code):  # noqa: ANN001, ANN202
-        folder = site.output / "pagefind" / code
-        # Not rewritten: the same modification time (without hard links a kept file is a copy).
-        return {p.relative_to(folder): p.stat().st_mtime_ns for p in folder.rglob("*") if p.is_file()}
-
-    english, japanese = bundle("en"), bundle("ja")
-    assert len(japanese) > 2
+    edit(site.config, 'title: "Test Blog"', 'title: "Test Blog"\nsearch_bundle_posts: 5')
+    assert_same_as_cold(options, tmp_path)
+    manifest = json.loads((site.output / "pagefind" / "en" / "bundles.json").read_text())
+    # Each year's 12 English posts in date order, in runs of 5; the Japanese post alone.
+    assert manifest == {"bundles": ["2023-1/", "2023-2/", "2023-3/", "2024-1/", "2024-2/", "2024-3/"]}
+    assert json.loads((site.output / "pagefind" / "ja" / "bundles.json").read_text()) == {"bundles": ["2023-1/"]}
+    before = search_files(site.output)
+    assert len([path for path in before if path.parts[:2] == ("ja", "2023-1")]) > 2
+    # Post 4 (2023-05-05) is the fifth post of 2023: posts 0, 12, 2, 14, 4 are the first bundle.
     edit(site.content / "posts/2023/p04.md", "Paragraph one of post 4.", "Words to find.")
     assert_same_as_cold(options, tmp_path)
-    assert bundle("ja") == japanese  # the same files, not written again
-    assert bundle("en") != english
+    after = search_files(site.output)
+    assert bundles_rewritten(before, after) == {"en/2023-1"}
     edit(site.content / "posts/2023/p00.ja.md", "産業クラスター。", "新しい言葉。")
-    english = bundle("en")
     assert_same_as_cold(options, tmp_path)
-    assert bundle("en") == english and bundle("ja") != japanese
+    assert bundles_rewritten(after, search_files(site.output)) == {"ja/2023-1"}
+    # A new post at the end of 2024 goes into the newest bundle of its year.
+    before = search_files(site.output)
+    (site.content / "posts/2024/new.md").write_text(post("A new post", "2024-12-31", labels=["dasha"]))
+    assert_same_as_cold(options, tmp_path)
+    assert bundles_rewritten(before, search_files(site.output)) == {"en/2024-3"}
 
 
 def test_a_small_store_of_rendered_entries_gives_the_same_site(workspace, monkeypatch):

@@ -37,6 +37,7 @@ class SiteConfig:
     publish_target: str = ""  # publish.target: the rclone remote path `publish` uploads to
     image_widths: tuple[int, ...] = (480, 800, 1200, 1600)  # photos are published in these widths (px)
     image_quality: int = 82  # JPEG and WebP quality of the published photos
+    search_bundle_posts: int = 200  # posts in a search bundle at most (see search.py); 0: one per language
     source_path: str | None = field(default=None, compare=False)
 
     @property
@@ -52,7 +53,8 @@ class SiteConfig:
 _TEXT_KEYS = ("title", "description", "author")
 _KNOWN_KEYS = (
     *_TEXT_KEYS, "base_url", "default_language", "languages", "chinese_script", "timezone", "posts_per_page",
-    "feed_size", "listing", "trust_html", "iframe_hosts", "search", "publish", "image_widths", "image_quality",
+    "feed_size", "listing", "trust_html", "iframe_hosts", "search", "search_bundle_posts", "publish",
+    "image_widths", "image_quality",
 )
 MAX_IMAGE_WIDTH = 2048  # zqsite.images.MAX_WIDTH: wider variants are never published
 
@@ -193,6 +195,11 @@ def _parse_setting(key: str, value, problems: Problems, path: str, line: int,  #
     if key in ("posts_per_page", "feed_size"):
         if not text.isdigit() or int(text) < 1:
             fail(f"must be a whole number of at least 1, not '{text}'")
+            return None
+        return int(text)
+    if key == "search_bundle_posts":
+        if not text.isdigit():
+            fail(f"must be a whole number (0: one bundle per language), not '{text}'")
             return None
         return int(text)
     if key == "listing":

@@ -197,8 +197,8 @@ class PreviewServer:
             now = snapshot(roots)
             if now != before:
                 before = now
-                # The edit shows at once; the search index (Pagefind re-indexes every post, which
-                # takes seconds) catches up in the next quiet moment.
+                # The edit shows at once; the search index (Pagefind re-indexes the bundle of the
+                # edited post, up to a second or so) catches up in the next quiet moment.
                 search_behind = self.rebuild(update_search=False) or search_behind
             elif search_behind:
                 search_behind = False  # tried once: a failure shows, and the next edit tries again

@@ -226,14 +226,19 @@ class SiteWriter:
     def published_under(self, prefix: str) -> list[str]:
         """The files of the published site below a folder."""
         prefix = _validate(prefix.rstrip("/")) + "/"
-        return [rel for rel in sorted(self._old_files) if rel.startswith(prefix)]
+        return sorted(rel for rel in self._old_files if rel.startswith(prefix))
 
     def keep_published(self, prefix: str) -> int:
         """Carries the published files under `prefix` into the new site as they are."""
-        kept = self.published_under(prefix)
-        for rel in kept:
+        return self.keep_published_files(self.published_under(prefix))
+
+    def keep_published_files(self, rels: Iterable[str]) -> int:
+        """Carries these files of the published site (from published_under()) into the new site."""
+        count = 0
+        for rel in rels:
             self._keep(self._claim(rel))
-        return len(kept)
+            count += 1
+        return count
 
     def files(self) -> set[str]:
         """The files of the new site (as list_files gives them once it is published)."""
