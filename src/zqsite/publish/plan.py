@@ -8,6 +8,8 @@ vCards, the search entry points), then the pages and feeds. Deletions come last.
 
 from __future__ import annotations
 
+import re
+
 from dataclasses import dataclass, field
 from posixpath import splitext
 
@@ -84,13 +86,17 @@ def plan_publish(site: dict[str, BuiltFile], held: dict[str, tuple[int, str | No
     return plan
 
 
+# A photo's variant is named by its content (photos.py: plant-960.3d32fe8d.jpg): a new photo, a new name.
+_PHOTO_VARIANT = re.compile(r"-\d+\.[0-9a-f]{8}\.(jpg|png|webp|gif)$")
+
+
 def upload_of(rel: str, size: int) -> Upload:
     name = rel.rpartition("/")[2]
     ext = splitext(name)[1].lower()
     content_type = _FEEDS.get(name) or _TYPES.get(ext)
     if name in _PAGE_NAMES:
         content_type = "text/plain; charset=utf-8"
-    if ext in _CONTENT_NAMED:
+    if ext in _CONTENT_NAMED or _PHOTO_VARIANT.search(name):
         phase, cache = 0, CACHE_LONG
     elif ext in _PAGE_TYPES or name in _PAGE_NAMES:
         phase, cache = 2, CACHE_SHORT
