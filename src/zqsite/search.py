@@ -39,7 +39,9 @@ def pagefind_version() -> str:
 
 
 # Pagefind takes ISO 639-1 codes: both Chinese scripts are segmented as Chinese.
-_PAGEFIND_LANGUAGE = {"en": "en", "zh-Hant": "zh", "zh-Hans": "zh", "ja": "ja"}
+def _pagefind_language(code: str) -> str:
+    """Pagefind's stemmers and segmenters are chosen by the primary language ("zh", "ko", "ar")."""
+    return code.split("-")[0]
 
 
 class SearchUnavailable(Exception):
@@ -82,7 +84,7 @@ def build_search_files(posts: Sequence[Post], config: SiteConfig,
                         page.parent.mkdir(parents=True, exist_ok=True)
                         page.write_text(_document(post), encoding="utf-8")
                 command = [str(binary), "--site", str(site), "--output-path", str(out),
-                           "--force-language", _PAGEFIND_LANGUAGE[language], "--quiet"]
+                           "--force-language", _pagefind_language(language), "--quiet"]
                 try:
                     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                                encoding="utf-8", errors="replace")
