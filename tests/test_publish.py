@@ -110,7 +110,7 @@ def test_an_edit_and_a_deletion_upload_exactly_what_the_build_changed(tmp_path, 
     changed = {rel for rel, data in after.items() if before.get(rel) != data}
     removed = set(before) - set(after)
     assert "2024/04/post-number-3.html" in changed and "2023/05/a-post-to-delete.html" in removed
-    assert len(changed) < len(after) // 3
+    assert len(changed) < len(after) // 2
 
     code, out, err = publish(site, s3_target(s3.port), capsys=capsys)
     assert (code, err) == (0, "")
@@ -178,10 +178,12 @@ def test_content_type_and_cache_control_are_kept_by_the_s3_server(tmp_path, s3, 
         "contacts/sihui-bureau.vcf": ("text/vcard; charset=utf-8", CACHE_SHORT),
         "static/site.css": ("text/css; charset=utf-8", CACHE_SHORT),
         "static/site.js": ("text/javascript; charset=utf-8", CACHE_SHORT),
-        "images/plant.png": ("image/png", CACHE_MEDIA),
     }
     for rel, (content_type, cache) in expected.items():
         assert (meta[rel]["content-type"], meta[rel]["cache-control"]) == (content_type, cache), rel
+    images = [rel for rel in meta if rel.startswith("images/")]  # the photo and its variants
+    assert images and all(meta[rel]["content-type"].startswith("image/") and meta[rel]["cache-control"] == CACHE_MEDIA
+                          for rel in images)
     fragments = [rel for rel in meta if rel.endswith(".pf_fragment")]
     assert fragments and all(meta[rel]["cache-control"] == CACHE_LONG for rel in fragments)
 
@@ -385,10 +387,12 @@ def test_without_a_record_the_target_is_compared_and_strays_are_left(tmp_path, s
     _rclone("copyto", str(site.output / "index.html"), target + "/old-blogger-page.html")
     for path in record_dir(site.output).iterdir():
         path.unlink()  # e.g. a new machine
+    before = set(tree_bytes(site.output))
     edit_and_delete(site)
+    removed = before - set(tree_bytes(site.output))  # the deleted post's files
     code, out, _err = publish(site, target, capsys=capsys)
     assert code == 0 and "no record of an earlier publish" in out
-    assert "2 files on the target are not part of the site and were left alone" in out  # the stray and the deleted post
+    assert f"{len(removed) + 1} files on the target are not part of the site and were left alone" in out
     held = tree_bytes(s3.served)
     assert {rel for rel in held if rel not in tree_bytes(site.output)} >= {"old-blogger-page.html"}
     assert all(held[rel] == data for rel, data in tree_bytes(site.output).items())
