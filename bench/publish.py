@@ -41,18 +41,18 @@ def start_s3(folder: Path, log: Path) -> tuple[subprocess.Popen, int]:
     server = subprocess.Popen([find_rclone(), "serve", "s3", str(folder), "--addr", "127.0.0.1:0",
                                "--auth-key", f"{ACCESS_KEY},{SECRET_KEY}"], stdout=handle, stderr=handle)
     for _ in range(400):
-        found = re.findall(r"127\.0\.0\.1:(\d+)", log.read_text(errors="replace"))
+        found = re.findall(r"127\.0\.0\.1:(\d+)", log.read_text(encoding="utf-8", errors="replace"))
         if found:
             return server, int(found[-1])
         time.sleep(0.05)
     server.terminate()
-    raise SystemExit(f"rclone serve s3 did not start: {log.read_text()[-1000:]}")
+    raise SystemExit(f"rclone serve s3 did not start: {log.read_text(encoding='utf-8')[-1000:]}")
 
 
 def timed(command: list[str], env: dict[str, str]) -> tuple[float, float, str]:
     """Wall seconds, CPU seconds of the process and the children it waited for (rclone), stdout."""
     started, before = time.perf_counter(), resource.getrusage(resource.RUSAGE_CHILDREN)
-    result = subprocess.run(command, cwd=PROJECT, env=env, capture_output=True, text=True)
+    result = subprocess.run(command, cwd=PROJECT, env=env, capture_output=True, text=True, encoding="utf-8")
     seconds, after = time.perf_counter() - started, resource.getrusage(resource.RUSAGE_CHILDREN)
     if result.returncode != 0:
         raise SystemExit(f"failed: {' '.join(command)}\n{result.stderr[-2000:]}")

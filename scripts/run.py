@@ -32,6 +32,7 @@ WINDOWS_LIKE_TESTS = [
     "tests/test_publishing.py", "tests/test_real_content.py", "tests/test_editor_commands.py",
     "tests/test_editor_input.py",
     "tests/test_language_sections.py",
+    "tests/test_publish.py",
 ]
 
 

@@ -51,7 +51,7 @@ class RcloneServer:
                 break
             time.sleep(0.05)
         self.stop()
-        raise RuntimeError(f"rclone serve {self.protocol} did not start: {self.log.read_text()[-2000:]}")
+        raise RuntimeError(f"rclone serve {self.protocol} did not start: {self.log.read_text(encoding='utf-8')[-2000:]}")
 
     def stop(self) -> None:
         if self.process and self.process.poll() is None:
@@ -95,7 +95,7 @@ def client_environment(monkeypatch, tmp_path: Path, secret: str = SECRET_KEY) ->
     monkeypatch.setenv("RCLONE_CONFIG", str(tmp_path / "rclone.conf"))
     monkeypatch.setenv("RCLONE_S3_ACCESS_KEY_ID", ACCESS_KEY)
     monkeypatch.setenv("RCLONE_S3_SECRET_ACCESS_KEY", secret)
-    obscured = subprocess.run([find_rclone(), "obscure", SFTP_PASSWORD], capture_output=True, text=True,
+    obscured = subprocess.run([find_rclone(), "obscure", SFTP_PASSWORD], capture_output=True, text=True, encoding="utf-8",
                               check=True).stdout.strip()
     monkeypatch.setenv("RCLONE_SFTP_PASS", obscured)
 

@@ -167,7 +167,7 @@ def test_content_type_and_cache_control_are_kept_by_the_s3_server(tmp_path, s3, 
     site = blog(tmp_path)
     assert publish(site, s3_target(s3.port), capsys=capsys)[0] == 0
     listing = subprocess.run([find_rclone(), "lsjson", "-R", "--files-only", "-M", s3_target(s3.port)],
-                             capture_output=True, text=True, check=True).stdout
+                             capture_output=True, text=True, encoding="utf-8", check=True).stdout
     meta = {entry["Path"]: entry["Metadata"] for entry in json.loads(listing)}
     expected = {
         "index.html": ("text/html; charset=utf-8", CACHE_SHORT),
@@ -184,6 +184,9 @@ def test_content_type_and_cache_control_are_kept_by_the_s3_server(tmp_path, s3, 
     expected.update({rel: ("image/png", CACHE_LONG) for rel in photos})
     for rel, (content_type, cache) in expected.items():
         assert (meta[rel]["content-type"], meta[rel]["cache-control"]) == (content_type, cache), rel
+    images = [rel for rel in meta if rel.startswith("images/")]  # the photo and its variants
+    assert images and all(meta[rel]["content-type"].startswith("image/") and meta[rel]["cache-control"] == CACHE_MEDIA
+                          for rel in images)
     fragments = [rel for rel in meta if rel.endswith(".pf_fragment")]
     assert fragments and all(meta[rel]["cache-control"] == CACHE_LONG for rel in fragments)
 
@@ -298,16 +301,18 @@ def test_a_secret_in_the_target_is_refused(tmp_path, s3, capsys):
     assert "secret_access_key" in err and "rclone config" in err and "RCLONE_" in err
     assert not any((tmp_path / "s3" / "site").iterdir())
 
-    site.config.write_text(site.config.read_text() + "publish:\n  target: \"zq-sftp,pass=hunter2:/www\"\n")
+    site.config.write_text(site.config.read_text(encoding="utf-8") + "publish:\n  target: \"zq-sftp,pass=hunter2:/www\"\n",
+                           encoding="utf-8")
     code = main(["publish", "--output", str(site.output), "--config", str(site.config)])
     err = capsys.readouterr().err
-    line = len(site.config.read_text().splitlines())
+    line = len(site.config.read_text(encoding="utf-8").splitlines())
     assert code == 1 and err.startswith(f"{site.config}:{line}: error: publish.target: the target carries a secret (pass)")
 
 
 def test_the_target_comes_from_site_yaml(tmp_path, s3, capsys):
     site = blog(tmp_path)
-    site.config.write_text(site.config.read_text() + f"publish:\n  target: \"{s3_target(s3.port)}\"\n")
+    site.config.write_text(site.config.read_text(encoding="utf-8") + f"publish:\n  target: \"{s3_target(s3.port)}\"\n",
+                           encoding="utf-8")
     code = main(["publish", "--output", str(site.output), "--config", str(site.config), "-q"])
     out, err = capsys.readouterr()
     assert (code, out, err) == (0, "", "")
@@ -319,7 +324,7 @@ def test_only_a_finished_zqsite_build_is_published(tmp_path, s3, capsys):
     code, _out, err = publish(site, s3_target(s3.port), capsys=capsys)
     assert code == 1 and "no build yet in" in err and "python build.py" in err
     site.output.mkdir()
-    (site.output / "index.html").write_text("not ours")
+    (site.output / "index.html").write_text("not ours", encoding="utf-8")
     code, _out, err = publish(site, s3_target(s3.port), capsys=capsys)
     assert code == 1 and f"no {MARKER} marker" in err
     (site.output / "index.html").unlink()
@@ -357,7 +362,7 @@ def test_verify_compares_with_the_target_and_repairs_it(tmp_path, s3, capsys):
     site = blog(tmp_path)
     target = s3_target(s3.port)
     assert publish(site, target, capsys=capsys)[0] == 0
-    (tmp_path / "other.html").write_text("somebody else's page")
+    (tmp_path / "other.html").write_text("somebody else's page", encoding="utf-8")
     _rclone("copyto", str(tmp_path / "other.html"), target + "/2024/01/post-number-0.html")
     _rclone("copyto", str(tmp_path / "other.html"), target + "/stray/page.html")
     code, out, _err = publish(site, target, capsys=capsys)  # the record says all is well
@@ -371,7 +376,7 @@ def test_a_change_at_the_top_of_the_target_is_noticed_without_verify(tmp_path, s
     site = blog(tmp_path)
     target = s3_target(s3.port)
     assert publish(site, target, capsys=capsys)[0] == 0
-    (tmp_path / "index.html").write_text("published from another machine")
+    (tmp_path / "index.html").write_text("published from another machine", encoding="utf-8")
     _rclone("copyto", str(tmp_path / "index.html"), target + "/index.html")
     code, out, _err = publish(site, target, capsys=capsys)
     assert code == 0 and "compared with the target itself: its top folder differs" in out
@@ -387,7 +392,7 @@ def test_without_a_record_the_target_is_compared_and_strays_are_left(tmp_path, s
         path.unlink()  # e.g. a new machine
     before = set(tree_bytes(site.output))
     edit_and_delete(site)
-    removed = before - set(tree_bytes(site.output))  # the deleted post's files, its label's pages
+    removed = before - set(tree_bytes(site.output))  # the deleted post's files
     code, out, _err = publish(site, target, capsys=capsys)
     assert code == 0 and "no record of an earlier publish" in out
     assert f"{len(removed) + 1} files on the target are not part of the site and were left alone" in out
@@ -423,7 +428,7 @@ def test_publish_over_sftp_uploads_what_changed_and_removes_emptied_folders(tmp_
 def test_wrong_sftp_password_fails_cleanly(tmp_path, monkeypatch, capsys, sftp_keys):
     client_environment(monkeypatch, tmp_path)
     monkeypatch.setenv("RCLONE_SFTP_PASS", subprocess.run([find_rclone(), "obscure", "wrong"], capture_output=True,
-                                                          text=True, check=True).stdout.strip())
+                                                          text=True, encoding="utf-8", check=True).stdout.strip())
     site = blog(tmp_path)
     (tmp_path / "sftp" / "www").mkdir(parents=True)
     with sftp_server(tmp_path / "sftp", tmp_path / "sftp.log", sftp_keys) as server:
@@ -467,3 +472,17 @@ def test_a_terminal_sees_a_progress_line(tmp_path, s3):
     files = len(tree_bytes(site.output))
     assert f"publishing: {files}/{files} files".encode() in shown
     assert process.stdout.decode().splitlines()[-1].startswith(f"uploaded {files} files")
+
+
+def test_a_named_remote_from_rclones_configuration(tmp_path, s3, capsys):
+    site = blog(tmp_path)
+    (tmp_path / "rclone.conf").write_text(  # as `rclone config` writes it; the keys stay in RCLONE_S3_*
+        f"[zqsite-test]\ntype = s3\nprovider = Other\nendpoint = http://127.0.0.1:{s3.port}\n", encoding="utf-8")
+    code, out, err = publish(site, "zqsite-test:site/blog", capsys=capsys)
+    assert (code, err) == (0, "") and out.splitlines()[-1].endswith("→ zqsite-test:site/blog")
+    assert tree_bytes(s3.served) == tree_bytes(site.output)
+    listing = subprocess.run([find_rclone(), "lsjson", "-M", "zqsite-test:site/blog/index.html"],
+                             capture_output=True, text=True, encoding="utf-8", check=True).stdout
+    assert json.loads(listing)[0]["Metadata"]["content-type"] == "text/html; charset=utf-8"  # an S3 remote: headers
+    code, _out, err = publish(site, "no-such-remote:site/blog", capsys=capsys)
+    assert code == 1 and err.startswith("zqsite: rclone's configuration: rclone has no remote called 'no-such-remote'")

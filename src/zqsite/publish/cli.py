@@ -55,6 +55,9 @@ def run_publish(args: argparse.Namespace) -> int:
     except PublishError as exc:
         print(f"zqsite: {exc}", file=sys.stderr)
         return 1
+    except OSError as exc:  # the built site or the record beside it cannot be read or written
+        print(f"zqsite: publishing stopped: {exc}", file=sys.stderr)
+        return 1
     if not args.quiet or args.dry_run:
         for note in report.notes:
             print(f"note: {note}")
