@@ -576,11 +576,11 @@ def _git(*args: str) -> str:
     return result.stdout.strip() if result.returncode == 0 else "?"
 
 
-def results_path() -> Path:
+def results_path(name: str = "results") -> Path:
     day = datetime.now().strftime("%Y-%m-%d")
-    path, number = WORK / f"results-{day}.md", 2
+    path, number = WORK / f"{name}-{day}.md", 2
     while path.exists():
-        path = WORK / f"results-{day}-{number}.md"
+        path = WORK / f"{name}-{day}-{number}.md"
         number += 1
     return path
 

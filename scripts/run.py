@@ -30,6 +30,8 @@ WINDOWS_LIKE_TESTS = [
     "tests/test_windows_like.py", "tests/test_workers.py", "tests/test_incremental.py",
     "tests/test_incremental_units.py", "tests/test_editor_errors.py", "tests/test_core_site.py",
     "tests/test_publishing.py", "tests/test_real_content.py", "tests/test_editor_commands.py",
+    "tests/test_editor_input.py",
+    "tests/test_language_sections.py",
 ]
 
 

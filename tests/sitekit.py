@@ -5,6 +5,7 @@ Nothing here knows about a particular test; `conftest.py` turns these into fixtu
 
 from __future__ import annotations
 
+import io
 import json
 from dataclasses import dataclass
 from datetime import datetime
@@ -156,6 +157,51 @@ def build(site: Site, **options: Any):  # noqa: ANN201 (a BuildReport)
     options.setdefault("now", FIXED_NOW)
     options.setdefault("config_path", site.config)
     return build_site(BuildOptions(content_dir=site.content, output_dir=site.output, **options))
+
+
+# --- images, made with Pillow ------------------------------------------------------------
+
+def image_bytes(width: int, height: int, fmt: str = "JPEG", color=(40, 120, 60), **save: Any) -> bytes:  # noqa: ANN001
+    """A plain image file: one colour with a lighter square in the top-left corner (so that
+    a turned copy can be told apart)."""
+    from PIL import Image
+
+    mode = "RGBA" if fmt == "PNG" and len(color) == 4 else "RGB"
+    image = Image.new(mode, (width, height), color)
+    image.paste((240, 240, 240) if mode == "RGB" else (240, 240, 240, 255), (0, 0, max(1, width // 4), max(1, height // 4)))
+    out = io.BytesIO()
+    image.save(out, fmt, **save)
+    return out.getvalue()
+
+
+def photo_bytes(width: int, height: int, seed: int = 0, quality: int = 90) -> bytes:
+    """A JPEG with what makes a camera photo cost bytes: a sky-to-ground gradient, 160 shapes
+    of every size with hard edges, and light and shade at every scale (noise drawn at a few
+    resolutions and enlarged). Its 800 px variant takes about 1.8 bits per pixel at quality
+    82, the detailed end of news photos (a flat test image would make every size look cheap)."""
+    import random
+
+    from PIL import Image, ImageChops, ImageDraw
+
+    rng = random.Random(seed)
+    image = Image.new("RGB", (width, height))
+    draw = ImageDraw.Draw(image)
+    for y in range(0, height, 8):
+        t = y / height
+        draw.rectangle((0, y, width, y + 8), fill=(int(90 + 120 * t), int(140 + 60 * t), int(200 - 120 * t)))
+    for _ in range(160):
+        w, h = int(width * rng.uniform(0.01, 0.3)), int(height * rng.uniform(0.01, 0.3))
+        x, y = rng.randrange(0, width), rng.randrange(height // 4, height)
+        shape = draw.rectangle if rng.random() < 0.6 else draw.ellipse
+        shape((x, y, x + w, y + h), fill=tuple(rng.randrange(0, 256) for _ in range(3)))
+    texture = Image.new("L", (width, height), 128)
+    for scale, sigma in ((40, 40), (160, 16), (640, 8), (2560, 3)):
+        noise = Image.effect_noise((scale, max(2, scale * height // width)), sigma)
+        texture = ImageChops.add(texture, noise.resize((width, height), Image.Resampling.BICUBIC), offset=-128)
+    image = ImageChops.add(image, Image.merge("RGB", (texture,) * 3), offset=-128)
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=quality)
+    return out.getvalue()
 
 
 # --- reading the output ---------------------------------------------------------------------

@@ -80,7 +80,7 @@ URL = {
     EPSILON: "/2023/12/epsilon-matchmaking-meeting.html",
 }
 
-PLANT_JPG = b"\xff\xd8\xff\xe0 not really a jpeg \xff\xd9"
+PLANT_JPG = sitekit.image_bytes(640, 480)
 
 
 @pytest.fixture(scope="module")
@@ -425,7 +425,9 @@ def test_feed_entries_carry_full_content_with_absolute_links(out, url):
     srcs = re.findall(r'(?:href|src)="([^"]+)"', body)
     assert srcs, body
     for link in srcs:
-        assert link == BASE_URL + "images/plant.jpg", link
+        assert re.fullmatch(re.escape(BASE_URL) + r"images/plant-(480|640)\.[0-9a-f]{8}\.jpg", link), link
+    for srcset in re.findall(r'srcset="([^"]+)"', body):
+        assert all(c.strip().startswith(BASE_URL + "images/plant-") for c in srcset.split(",")), srcset
 
 
 def test_feed_links_are_absolute(out):
@@ -567,14 +569,14 @@ def image_srcs(doc, alt):
     return doc.xpath(f"//img[@alt='{alt}']/@src")
 
 
-def test_post_image_is_copied_and_found_from_every_page_that_shows_it(out):
-    assert out.out("/images/plant.jpg").read_bytes() == PLANT_JPG
+def test_post_image_is_published_and_found_from_every_page_that_shows_it(out):
+    assert not out.out("/images/plant.jpg").exists()  # the original (with its metadata) is not published
     for url in (URL[BETA], "/", "/label/dasha/", "/2024/06/"):
         srcs = image_srcs(out.html(url), "Plant at dusk")
         assert srcs, url
         for src in srcs:
-            assert src.startswith("/"), (url, src)  # resolves the same from any folder
-            assert sitekit.site_file(out.output, src).read_bytes() == PLANT_JPG
+            assert src.startswith("/images/plant-"), (url, src)  # resolves the same from any folder
+            assert sitekit.site_file(out.output, src).read_bytes()[:2] == b"\xff\xd8"  # a JPEG
 
 
 def test_missing_image_gives_a_warning_naming_the_post(make_site):
@@ -591,11 +593,12 @@ def test_missing_image_gives_a_warning_naming_the_post(make_site):
 
 def test_image_beside_the_post_is_published(make_site):
     site = make_site(posts={"2024/walk.md": post("A walk", "2024-02-02", labels=["x"], body="![river](river.png)")},
-                     files={"posts/2024/river.png": b"PNG"})
+                     files={"posts/2024/river.png": sitekit.image_bytes(40, 30, "PNG")})
     report = build(site)
     assert report.warnings == ()
     (src,) = image_srcs(site.html("/2024/02/a-walk.html"), "river")
-    assert sitekit.site_file(site.output, src).read_bytes() == b"PNG"
+    assert src.startswith("/posts/2024/river-40.")
+    assert sitekit.site_file(site.output, src).read_bytes()[:4] == b"\x89PNG"
 
 
 # --- translations ----------------------------------------------------------------------------------

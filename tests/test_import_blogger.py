@@ -77,10 +77,13 @@ EXPECTED = {
         "blogger_path": "/2024/03/zhaoqing-high-tech-zone-welcomes-new.html",
     },
     "pages/about.md": {"title": "About this blog", "slug": "about", "language": "en"},
+    # A draft page is imported as a draft, published with --drafts as a post is.
+    "pages/visiting-sihui-draft.md": {"title": "Visiting Sihui (draft)", "slug": "visiting-sihui-draft",
+                                      "language": "en", "draft": "true"},
 }
 SKIPPED = {
     "blog-backup.xml": "skipped entries: 3 comment, 2 settings, 1 template",
-    "feed.atom": "skipped entries: 3 comment, 1 page (draft), 1 post (soft_trashed)",
+    "feed.atom": "skipped entries: 3 comment, 1 post (soft_trashed)",
 }
 
 
@@ -138,10 +141,10 @@ def test_import_writes_the_expected_files_and_front_matter(imported):
 
 def test_summary_counts_posts_drafts_pages_skipped_entries_and_contacts(imported, export):
     _content, out, err = imported
-    assert "posts: 6, drafts: 1, translations: 1, pages: 1" in out
+    assert "posts: 6, drafts: 2, translations: 1, pages: 2" in out
     assert SKIPPED[export.name] in out
     assert "contacts: 4 new (sihui-bureau, dinghu-bureau, sihui-center, investment-consultant), 2 merged" in out
-    assert "files: 9 written, 0 unchanged, 0 kept as edited" in out
+    assert "files: 10 written, 0 unchanged, 0 kept as edited" in out
     assert "no title: titled 'Zhaoqing High-tech Zone welcomes new investors this spring'" in err
 
 
@@ -251,7 +254,7 @@ def test_importing_twice_changes_nothing(imported, capsys, export):
     code, out, _err = import_blogger(capsys, export, content)
     assert code == 0
     assert content_files(content) == before  # bytes and mtimes
-    assert "files: 0 written, 9 unchanged, 0 kept as edited" in out
+    assert "files: 0 written, 10 unchanged, 0 kept as edited" in out
     assert "contacts: 0 new, 6 merged" in out
 
 
@@ -268,7 +271,7 @@ def test_a_post_edited_by_hand_is_kept_unless_force(imported, capsys, export):
     assert post.read_bytes().endswith(b"A paragraph the editor added.\n") and "1 kept as edited" in out
     code, out, _err = import_blogger(capsys, export, content, "--force")
     assert code == 0 and post.read_bytes() == imported_bytes
-    assert "files: 1 written, 8 unchanged, 0 kept as edited" in out
+    assert "files: 1 written, 9 unchanged, 0 kept as edited" in out
 
 
 def test_a_post_changed_on_blogger_is_updated_and_others_left_alone(imported, capsys, export, tmp_path):
@@ -278,7 +281,7 @@ def test_a_post_changed_on_blogger_is_updated_and_others_left_alone(imported, ca
     changed = tmp_path / export.name
     changed.write_bytes(export.read_bytes().replace("新簽約項目十二個".encode(), "新簽約項目十五個".encode()))
     code, out, _err = import_blogger(capsys, changed, content)
-    assert code == 0 and "files: 1 written, 8 unchanged" in out
+    assert code == 0 and "files: 1 written, 9 unchanged" in out
     after = content_files(content)
     assert "十五個" in after[POST_D][0].decode()
     assert {k for k in after if after[k] != before.get(k)} == {POST_D, ".zqsite-import.json"}
@@ -295,6 +298,37 @@ def test_a_truncated_export_is_an_error_and_writes_nothing(tmp_path, capsys, exp
     assert not content.exists()
 
 
+def undeclared(export: Path) -> bytes:
+    """The export with its `xmlns:app` and `xmlns:thr` declarations taken out, as hand-edited files have."""
+    data = export.read_bytes()
+    for declaration in (b" xmlns:app='http://purl.org/atom/app#'", b" xmlns:thr='http://purl.org/syndication/thread/1.0'"):
+        data = data.replace(declaration, b"")
+    assert b"<app:draft>" in data and b"xmlns:app" not in data
+    return data
+
+
+def test_an_export_with_undeclared_namespace_prefixes_is_read_with_a_warning(tmp_path, capsys):
+    export = tmp_path / "blog-backup.xml"
+    export.write_bytes(undeclared(FIXTURES / "blog-backup.xml"))
+    content = tmp_path / "content"
+    code, out, err = import_blogger(capsys, export, content)
+    assert code == 0, err
+    assert "uses the namespace prefixes app, thr without declaring them" in out + err
+    posts_and_pages = {p for p in content_files(content) if p.startswith(("posts/", "pages/"))}
+    assert posts_and_pages == set(EXPECTED)  # the drafts (app:draft) still known as drafts
+    assert split(content / "posts/2024/2024-08-02-upcoming-land-auction-in-dasha.md")[0]["draft"] == "true"
+
+
+def test_an_export_with_undeclared_prefixes_that_is_also_truncated_is_refused(tmp_path, capsys):
+    data = undeclared(FIXTURES / "blog-backup.xml")
+    export = tmp_path / "blog-backup.xml"
+    export.write_bytes(data[: len(data) * 2 // 3])
+    content = tmp_path / "content"
+    code, out, err = import_blogger(capsys, export, content)
+    assert code == 1 and "not well-formed XML" in err and "truncated" in err and "unbound prefix" not in err
+    assert not content.exists()
+
+
 def test_an_atom_feed_that_is_not_a_blogger_export_is_an_error(tmp_path, capsys):
     feed = tmp_path / "feed.xml"
     feed.write_text("<feed xmlns='http://www.w3.org/2005/Atom'><entry><id>x</id><title>t</title></entry></feed>")
@@ -308,7 +342,7 @@ def test_a_takeout_zip_is_read_through_its_feed_atom(tmp_path, capsys):
     with zipfile.ZipFile(archive, "w") as zipped:
         zipped.write(FIXTURES / "feed.atom", "Takeout/Blogger/Blogs/Invest in Zhaoqing/feed.atom")
     code, out, _err = import_blogger(capsys, archive, tmp_path / "content")
-    assert code == 0 and "posts: 6, drafts: 1, translations: 1, pages: 1" in out
+    assert code == 0 and "posts: 6, drafts: 2, translations: 1, pages: 2" in out
     assert (tmp_path / "content" / POST_A).is_file()
 
 
@@ -390,3 +424,23 @@ def test_the_import_builds_and_each_post_is_served_at_its_blogger_path(imported,
     assert (output / "p/about.html").is_file()
     assert (output / "2024/07/project-frequently-delayed-due-to-zh-hant.html").is_file()
     assert [w for w in report.warnings if "draft" not in w.message] == []
+
+
+@pytest.mark.parametrize("shown, largest", [
+    ("https://blogger.googleusercontent.com/img/b/R29vZ2xl/AVvXsEh/s320/plant.jpg",
+     "https://blogger.googleusercontent.com/img/b/R29vZ2xl/AVvXsEh/s1600/plant.jpg"),
+    ("https://1.bp.blogspot.com/-abc/XYZ/AAAA/def/w640-h480-rw/plant.jpg",
+     "https://1.bp.blogspot.com/-abc/XYZ/AAAA/def/s1600/plant.jpg"),
+    ("https://blogger.googleusercontent.com/img/b/x/s72-c/", "https://blogger.googleusercontent.com/img/b/x/s1600/"),
+    ("https://blogger.googleusercontent.com/img/a/AVvXsEiQ=w640-h426", "https://blogger.googleusercontent.com/img/a/AVvXsEiQ=s0"),
+    ("https://lh3.googleusercontent.com/abc=s320-rw", "https://lh3.googleusercontent.com/abc=s0"),
+    ("https://example.org/s320/plant.jpg", "https://example.org/s320/plant.jpg"),  # not Blogger's
+])
+def test_blogger_images_are_fetched_in_their_largest_size(tmp_path, shown, largest):
+    from zqsite.importer.images import ImageDownloads, largest_blogger_size
+
+    assert largest_blogger_size(shown) == largest
+    fetched = []
+    downloads = ImageDownloads(tmp_path, fetch=lambda url: fetched.append(url) or b"\xff\xd8\xff")
+    site_path = downloads.localise(shown)
+    assert fetched == [largest] and downloads.localise(shown) == site_path and len(fetched) == 1

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from sitekit import PROJECT_ROOT, FIXED_NOW, make_site, page, post
+from sitekit import PROJECT_ROOT, FIXED_NOW, image_bytes, make_site, page, post
 from test_editor_errors import tree_digest
 from zqsite.pipeline import BuildOptions, build_site
 
@@ -67,6 +67,11 @@ CHANGES = {
     "date": lambda s, t: edit(s.content / "posts/2023/p06.md", "date: 2023-07-07", "date: 2024-12-30"),
     "translation link": lambda s, t: edit(s.content / "posts/2023/p00.ja.md", 'translation_of: "post-0"', 'translation_of: "post-2"'),
     "contact": lambda s, t: edit(s.content / "contacts.yaml", "0086-758-3611228", "0086-758-3611999"),
+    # What the QR codes hold: a post's address (slug, base path) and its contacts' fields.
+    "contact wechat": lambda s, t: edit(s.content / "contacts.yaml", '  tel: "0086-758-3611228"\n',
+                                        '  tel: "0086-758-3611228"\n  wechat: "sihui-wx"\n'),
+    "slug": lambda s, t: edit(s.content / "posts/2023/p04.md", 'slug: "post-4"', 'slug: "post-four"'),
+    "base path": lambda s, t: edit(s.config, 'base_url: "https://zq.example.org/"', 'base_url: "https://zq.example.org/blog/"'),
     "template": lambda s, t: edit(t / "templates" / "_macros.html", "post-footer", "post-footer changed"),
     "static file": lambda s, t: edit(t / "static" / "site.css", ":root {", ":root { --extra: 1;"),
     "configuration": lambda s, t: edit(s.config, 'title: "Test Blog"', 'title: "Renamed Blog"'),
@@ -80,6 +85,14 @@ CHANGES = {
     # Standalone pages are in every page's navigation: their titles are part of the frame.
     "page body": lambda s, t: edit(s.content / "pages/about.md", "We write about Zhaoqing.", "We write about Sihui."),
     "page title": lambda s, t: edit(s.content / "pages/about.md", 'title: "About us"', 'title: "Who we are"'),
+    # A translation is on its language's own label pages, archives and widgets.
+    "translation body": lambda s, t: edit(s.content / "posts/2023/p00.ja.md", "肇慶市の大規模", "肇慶市の新しい"),
+    "translation title": lambda s, t: edit(s.content / "posts/2023/p00.ja.md", "第0号の投稿", "第0号の投稿(改)"),
+    "translation labels": lambda s, t: edit(s.content / "posts/2023/p00.ja.md", '- "dasha"', '- "dasha"\n  - "topic-1"'),
+    "translation date": lambda s, t: edit(s.content / "posts/2023/p00.ja.md", "date: 2023-01-01", "date: 2024-03-01"),
+    "page translation added": lambda s, t: (s.content / "pages/about.ja.md").write_text(
+        page("私たちについて", body="肇慶について。", language="ja", translation_of="about"), encoding="utf-8"),
+    "languages setting": lambda s, t: s.config.write_text(s.config.read_text() + "languages: [ja, en]\n"),
 }
 
 
@@ -90,9 +103,9 @@ def test_incremental_build_equals_cold_build(workspace, change):
     assert_same_as_cold(options, tmp_path)
     if change == "image appears":  # the missing image is added later: the post must pick it up
         (site.content / "images").mkdir()
-        (site.content / "images" / "plant.png").write_bytes(b"\x89PNG fake")
+        (site.content / "images" / "plant.png").write_bytes(image_bytes(64, 48, "PNG"))
         assert_same_as_cold(options, tmp_path)
-        assert (options.output_dir / "images" / "plant.png").is_file()
+        assert len(list((options.output_dir / "images").glob("plant-64.*.png"))) == 1
 
 
 def test_nothing_changed_rewrites_nothing(workspace):
@@ -267,6 +280,22 @@ def test_another_zqsite_code_does_not_reuse_the_cache(workspace, monkeypatch):
     build_site(replace(options, workers=1))
     assert unchanged["convert"] == 0
     assert calls["convert"] == len(corpus()) + 1 and calls["render"] > unchanged["render"] + 20  # posts and the page
+
+
+def test_another_qr_encoder_renders_the_pages_with_codes_again(workspace, rendered, monkeypatch):
+    # Another segno may draw other (equally valid) symbols: the next build that has work makes
+    # the pages that show codes again. (A build with nothing to do does not import segno.)
+    import zqsite.qrcodes
+
+    site, options, tmp_path = workspace
+    touch = site.content / "posts/2023/p10.md"
+    touch.write_bytes(touch.read_bytes())
+    build_site(options)
+    assert not rendered
+    monkeypatch.setattr(zqsite.qrcodes, "LIBRARY_VERSION", "segno 99.0")
+    touch.write_bytes(touch.read_bytes() + b"\n")
+    build_site(options)
+    assert "/2023/05/post-4.html" in rendered and "/contacts/" in rendered and "/p/about.html" in rendered
 
 
 def test_a_build_with_nothing_to_do_still_reports_its_warnings_and_repairs_its_output(workspace):

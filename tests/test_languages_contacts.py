@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 import vobject
 
-from sitekit import BASE_URL, build, make_site, post
+from sitekit import BASE_URL, build, image_bytes, make_site, post
 
 CONTACTS = """\
 sihui-bureau:
@@ -38,7 +39,7 @@ def site(tmp_path_factory):
                       translation_of="dasha-park", body="肇慶市の大規模\n産業クラスター。"),
         "hans.md": post("四会新闻", "2024-06-01T10:00:00+08:00", labels=["dasha"], language="zh-Hans", body="简体中文。"),
     }
-    built = make_site(root, posts=posts, contacts=CONTACTS, labels=LABELS, files={"images/plant.png": b"\x89PNG fake"})
+    built = make_site(root, posts=posts, contacts=CONTACTS, labels=LABELS, files={"images/plant.png": image_bytes(64, 48, "PNG")})
     build(built)
     return built
 
@@ -149,7 +150,7 @@ def test_json_ld_blog_posting_and_organisations(site):
     assert posting["@type"] == "BlogPosting" and posting["headline"] == "Dasha park opens"
     assert posting["datePublished"] == "2024-07-15T21:41:00+08:00" and posting["inLanguage"] == "en"
     assert posting["keywords"] == ["dasha"] and posting["mainEntityOfPage"]["@id"] == BASE_URL + "2024/07/dasha-park.html"
-    assert posting["image"] == BASE_URL + "images/plant.png"
+    assert re.fullmatch(re.escape(BASE_URL) + r"images/plant-64\.[0-9a-f]{8}\.png", posting["image"])
     assert {w["@id"] for w in posting["workTranslation"]} == {BASE_URL + VERSIONS["zh-Hant"][1:], BASE_URL + VERSIONS["ja"][1:]}
     assert posting["author"]["name"] and posting["publisher"]["@type"] == "Organization"
     assert bureau["@type"] == "GovernmentOrganization"
@@ -161,12 +162,18 @@ def test_json_ld_blog_posting_and_organisations(site):
     assert translated["inLanguage"] == "ja"
 
 
+def posting_image(doc):
+    return json_ld(doc)[0]["image"]
+
+
 def test_open_graph_and_canonical(site):
     doc = site.html(VERSIONS["en"])
     meta = {m.get("property") or m.get("name"): m.get("content") for m in doc.xpath("//meta[@content]")}
     assert meta["og:title"] == "Dasha park opens" and meta["og:type"] == "article"
     assert meta["og:description"] == "The park opened." and meta["og:locale"] == "en_US"
-    assert meta["og:image"] == BASE_URL + "images/plant.png" and meta["twitter:card"] == "summary_large_image"
+    assert meta["og:image"] == posting_image(doc) and meta["twitter:card"] == "summary_large_image"
+    assert meta["twitter:image"] == meta["og:image"]
+    assert (meta["og:image:width"], meta["og:image:height"]) == ("64", "48")
     assert doc.xpath("string(//link[@rel='canonical']/@href)") == BASE_URL + "2024/07/dasha-park.html"
     assert site.html(VERSIONS["ja"]).xpath("string(//meta[@property='og:locale']/@content)") == "ja_JP"
 
@@ -202,3 +209,15 @@ def test_search_missing_is_a_warning_and_the_rest_is_built(tmp_path, monkeypatch
     assert any("Pagefind binary was not found" in str(w) for w in report.warnings)
     assert built.out("/2024/01/a.html").is_file() and not (built.output / "pagefind").exists()
     assert search.SEARCH_ROOT == "pagefind"
+
+
+def test_one_off_contacts_of_two_posts_each_show_their_own_card(tmp_path):
+    # Both are the first one-off contact of their post, named "inline-1": the cards must not mix.
+    site = make_site(tmp_path, posts={
+        "a.md": post("First", "2024-06-01", labels=["dasha"], contacts=[{"name": "Dasha park office"}], slug="first"),
+        "b.md": post("Second", "2024-05-01", labels=["dasha"], contacts=[{"name": "Gaoyao desk"}], slug="second"),
+    })
+    build(site)
+    for url, name in (("/2024/06/first.html", "Dasha park office"), ("/2024/05/second.html", "Gaoyao desk")):
+        names = [" ".join(n.text_content().split()) for n in site.html(url).xpath("//*[contains(@class, 'contact-name')]")]
+        assert names == [name], url

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from zqsite import urls
 from zqsite.config import SiteConfig
-from zqsite.languages import SUPPORTED_LANGUAGES, normalise_language
+from zqsite.languages import normalise_language
 
 
 class NewPostError(Exception):
@@ -20,9 +20,10 @@ def new_post(content_dir: Path, config: SiteConfig, title: str, labels: list[str
     """Writes content/posts/YYYY/YYYY-MM-DD-<slug>.md and returns its path; never overwrites."""
     if not title.strip():
         raise NewPostError("the title is empty")
-    code = normalise_language(language) if language else config.default_language
-    if code is None:
-        raise NewPostError(f"unknown language '{language}'; use one of {', '.join(SUPPORTED_LANGUAGES)}")
+    code = normalise_language(language, config.chinese_script) if language else config.default_language
+    if code not in config.languages:
+        raise NewPostError(f"the site does not publish the language '{language}'; "
+                           f"it publishes {', '.join(config.languages)} (the `languages` setting of site.yaml)")
     moment = (now or datetime.now(config.tz)).astimezone(config.tz).replace(microsecond=0)
     stem = urls.slug_from_text(title) or "post"
     path = content_dir / "posts" / f"{moment:%Y}" / f"{moment:%Y-%m-%d}-{stem}.md"

@@ -29,7 +29,7 @@ from typing import Any, Callable
 from zqsite.models import Contact, Post
 
 log = logging.getLogger(__name__)
-MAGIC = b"zqsite-cache 8\n"
+MAGIC = b"zqsite-cache 9\n"
 _CONVERTED_FIELDS = ("body", "summary")  # stored apart, in the shards
 
 
@@ -195,11 +195,11 @@ class BuildCache:
             if isinstance(stored, dict) and set(stored) == {f.name for f in fields(LastPages)}:
                 self.last_pages = LastPages(**stored)
 
-    # Posts: rel path -> (mtime_ns, size, sha256 of bytes, post record, problems, assets);
+    # Posts: rel path -> (mtime_ns, size, sha256 of bytes, post record, problems, assets, photo stamps);
     # shards: the hash's first three digits -> {sha256 of the post's bytes: (body HTML, summary HTML)}
     def post(self, rel: str, stat: os.stat_result, read_bytes) -> tuple | None:  # noqa: ANN001
-        """(record, problems, assets, what loads the body, what loads the summary) of an
-        unchanged post, or None."""
+        """(record, problems, assets, what loads the body, what loads the summary, the stamps
+        of its photos) of an unchanged post, or None."""
         entry = self._posts.get(rel)
         if entry is None:
             return None
@@ -213,7 +213,8 @@ class BuildCache:
         shard = self._shards.get(_shard_of(key))  # None: not loaded yet (_converted loads it when needed)
         if shard is not None and key not in shard:
             return None  # its body is lost (a shard was corrupt): read the post again
-        return entry[3], entry[4], entry[5], lambda: self._converted(key)[0], lambda: self._converted(key)[1]
+        return (entry[3], entry[4], entry[5], lambda: self._converted(key)[0], lambda: self._converted(key)[1],
+                entry[6])
 
     def _converted(self, key: str) -> tuple[str, str]:
         name = _shard_of(key)
@@ -233,11 +234,11 @@ class BuildCache:
         return {}
 
     def store_post(self, rel: str, stat: os.stat_result, key: str, record: tuple, problems: tuple,
-                   assets: tuple, body: str, summary: str) -> None:
+                   assets: tuple, body: str, summary: str, sources: tuple = ()) -> None:
         """`key`: the sha256 of the post file's bytes."""
         if self.folder is None:
             return
-        self._posts[rel] = (stat.st_mtime_ns, stat.st_size, key, record, problems, assets)
+        self._posts[rel] = (stat.st_mtime_ns, stat.st_size, key, record, problems, assets, sources)
         name = _shard_of(key)
         if name not in self._shards:
             self._shards[name] = self._load_shard(name)

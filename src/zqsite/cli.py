@@ -14,7 +14,7 @@ from zqsite.errors import BuildFailed, OutputError, Problem
 from zqsite.pipeline import PROJECT_ROOT, BuildOptions, build_site, load_site
 from zqsite.writer import STOP_REQUESTED
 
-COMMANDS = ("build", "check", "new", "serve", "clean", "import-blogger", "import-text")
+COMMANDS = ("build", "check", "new", "serve", "clean", "publish", "import-blogger", "import-text")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -75,6 +75,8 @@ def _parser() -> argparse.ArgumentParser:
                        help="output folder (default: the project's public/)")
     build.add_argument("-q", "--quiet", action="store_true", help="print only problems")
     build.add_argument("--timings", action="store_true", help="print how long each phase took")
+    build.add_argument("-v", "--verbose", action="store_true",
+                       help="print every warning (default: each kind's count and first few)")
     build.set_defaults(run=_run_build)
 
     check = commands.add_parser("check", help="validate content and configuration; write nothing")
@@ -99,6 +101,11 @@ def _parser() -> argparse.ArgumentParser:
     clean.add_argument("--output", type=Path, default=PROJECT_ROOT / "public", metavar="DIR")
     clean.set_defaults(run=_run_clean)
 
+    from zqsite.pipeline import default_config_path
+    from zqsite.publish.cli import add_publish_command
+
+    add_publish_command(commands, default_output=PROJECT_ROOT / "public", default_config=default_config_path)
+
     try:  # the Blogger importer adds its own commands
         from zqsite.importer.cli import add_import_commands
     except ImportError:
@@ -121,7 +128,7 @@ def _run_build(args: argparse.Namespace) -> int:
     try:
         report = build_site(options, progress=_progress_printer() if show_progress else None)
     except BuildFailed as failure:
-        _print_problems(failure.problems.sorted(), options.content_dir)
+        _print_problems(failure.problems.sorted(), options.content_dir, args.verbose)
         errors = len(failure.problems.errors)
         print(f"zqsite: {failure} ({errors} error{'s' * (errors != 1)}); nothing was published",
               file=sys.stderr)
@@ -133,7 +140,7 @@ def _run_build(args: argparse.Namespace) -> int:
         print(f"zqsite: could not write the site ({exc}); the published site was left as it was",
               file=sys.stderr)
         return 1
-    _print_problems(report.warnings, options.content_dir)
+    _print_problems(report.warnings, options.content_dir, args.verbose)
     if not args.quiet:
         print(f"Built {report.posts} posts, {report.pages} pages: {report.files_written} files written, "
               f"{report.files_unchanged} unchanged, {report.files_deleted} removed; "
@@ -216,12 +223,18 @@ def _run_clean(args: argparse.Namespace) -> int:
     return 0
 
 
-def _print_problems(problems: Sequence[Problem], content_dir: Path) -> None:
-    for problem in problems:
+def _print_problems(problems: Sequence[Problem], content_dir: Path, verbose: bool = True) -> None:
+    """Every error; every warning, or (not verbose) each kind's count and first few."""
+    from zqsite.problemreport import problem_lines
+
+    def shown(problem: Problem) -> str:
         candidate = content_dir / problem.path
         path = _shown(candidate) if candidate.exists() else problem.path
         line = f"{path}:{problem.line}" if problem.line else path
-        print(f"{line}: {'error' if problem.is_error else 'warning'}: {problem.message}", file=sys.stderr)
+        return f"{line}: {'error' if problem.is_error else 'warning'}: {problem.message}"
+
+    for line in problem_lines(problems, verbose, shown):
+        print(line, file=sys.stderr)
 
 
 def _shown(path: Path) -> str:
@@ -234,14 +247,17 @@ def _shown(path: Path) -> str:
 
 def _progress_printer():  # noqa: ANN202
     terminal = sys.stderr.isatty()
+    quarters: dict[str, int] = {}
 
-    def progress(done: int, total: int) -> None:
+    def progress(done: int, total: int, what: str = "files") -> None:
+        """`what`: "files" (pages and feeds rendered) or "posts read" (and their photos encoded)."""
         if terminal:
             filled = int(30 * done / max(total, 1))
             end = "\n" if done >= total else ""
-            print(f"\r[{'#' * filled}{'.' * (30 - filled)}] {done}/{total} files", end=end, file=sys.stderr,
+            print(f"\r[{'#' * filled}{'.' * (30 - filled)}] {done}/{total} {what}", end=end, file=sys.stderr,
                   flush=True)
-        elif done < total and done * 4 // total != (done - 500) * 4 // total:
-            print(f"{done}/{total} pages and feeds done", file=sys.stderr)  # about every quarter
+        elif done < total and done * 4 // total > quarters.get(what, 0):  # about every quarter
+            quarters[what] = done * 4 // total
+            print(f"{done}/{total} {'pages and feeds done' if what == 'files' else what}", file=sys.stderr)
 
     return progress

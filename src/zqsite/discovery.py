@@ -12,7 +12,6 @@ from zqsite import phones
 from zqsite.config import SiteConfig
 from zqsite.models import Contact, Post
 
-OG_LOCALES = {"en": "en_US", "zh-Hant": "zh_TW", "zh-Hans": "zh_CN", "ja": "ja_JP"}
 _SCHEMA_TYPES = {"government": "GovernmentOrganization", "organization": "Organization", "person": "Person"}
 
 

@@ -16,13 +16,18 @@ _EPOCH = datetime(2000, 1, 1, tzinfo=timezone.utc)
 
 
 _ROOT_RELATIVE = re.compile(r'(\s(?:src|href)=")/(?!/)')
+_SRCSET = re.compile(r'(\ssrcset=")([^"]*)"')
+_CANDIDATE_START = re.compile(r'(^|,\s*)/(?!/)')
 
 
 def absolute_links(html: str, base_url: str) -> str:
-    """Root-relative links and images made absolute: a feed reader has no page to resolve them against."""
+    """Root-relative links and images (srcset candidates too) made absolute: a feed reader
+    has no page to resolve them against."""
     split = urlsplit(base_url)
     origin = f"{split.scheme}://{split.netloc}/"
-    return _ROOT_RELATIVE.sub(lambda m: m.group(1) + origin, html)
+    html = _ROOT_RELATIVE.sub(lambda m: m.group(1) + origin, html)
+    return _SRCSET.sub(lambda m: m.group(1) + _CANDIDATE_START.sub(lambda c: c.group(1) + origin, m.group(2)) + '"',
+                       html)
 
 
 def render_feed(spec: FeedSpec, config: SiteConfig, label_names: dict[str, str]) -> bytes:

@@ -3,19 +3,16 @@
 from __future__ import annotations
 
 import difflib
-import re
 from dataclasses import dataclass
 
+from zqsite.characters import clean_source, clean_value, remove_forbidden_references
 from zqsite.errors import Problems
 from zqsite.yamlsource import Mapping, YamlProblem, parse_yaml
-
-# Characters XML 1.0 forbids (tab, LF and CR are allowed); Word pastes U+000B and friends.
-_XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 @dataclass(frozen=True)
 class SourceText:
-    """A source file's text: LF line endings, no BOM, no XML-forbidden characters."""
+    """A source file's text: LF line endings, no BOM, no XML-forbidden characters, NFC."""
 
     path: str
     text: str
@@ -26,22 +23,28 @@ def decode_source(path: str, data: bytes, problems: Problems) -> SourceText | No
     if not data.strip():
         problems.error(path, None, "the file is empty")
         return None
-    if b"\0" in data:
-        problems.error(path, data[: data.index(b"\0")].count(b"\n") + 1, "this is a binary file, not text")
-        return None
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        problems.error(path, line, "not UTF-8 text (save the file as UTF-8)")
-        return None
+        text = _with_lone_surrogates(data)
+        if text is None:
+            line = data[: exc.start].count(b"\n") + 1
+            if b"\0" in data:
+                problems.error(path, data[: data.index(b"\0")].count(b"\n") + 1, "this is a binary file, not text")
+            else:
+                problems.error(path, line, "not UTF-8 text (save the file as UTF-8)")
+            return None
     text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
-    if _XML_FORBIDDEN.search(text):
-        for number, line_text in enumerate(text.split("\n"), 1):
-            for char in set(_XML_FORBIDDEN.findall(line_text)):
-                problems.warning(path, number, f"removed the invisible control character U+{ord(char):04X}")
-        text = _XML_FORBIDDEN.sub("", text)
+    text = clean_source(path, text, problems)
     return SourceText(path, text)
+
+
+def _with_lone_surrogates(data: bytes) -> str | None:
+    """Text that is UTF-8 but for encoded lone surrogates (which clean_source removes), else None."""
+    try:
+        return data.decode("utf-8", "surrogatepass")
+    except UnicodeDecodeError:
+        return None
 
 
 @dataclass(frozen=True)
@@ -71,13 +74,16 @@ def split_front_matter(source: SourceText, problems: Problems) -> Document | Non
     except YamlProblem as exc:
         problems.error(source.path, exc.line, exc.message)
         return None
+    if front is not None:  # YAML's escapes ("\x0b", "\u0301") may write what the file did not hold
+        front = clean_value(front, source.path, problems)
     if front is None:
         problems.error(source.path, 2, "the front matter is empty: it needs at least a title and a date")
         return None
     if not isinstance(front, Mapping):
         problems.error(source.path, front.line, "the front matter must be 'key: value' lines (a mapping)")
         return None
-    return Document(source.path, front, "\n".join(lines[end + 1:]), end + 2)
+    body = remove_forbidden_references(source.path, "\n".join(lines[end + 1:]), end + 2, problems)
+    return Document(source.path, front, body, end + 2)
 
 
 def check_keys(path: str, front: Mapping, known: tuple[str, ...], synonyms: dict[str, str],

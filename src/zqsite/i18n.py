@@ -10,9 +10,11 @@ from types import SimpleNamespace
 import yaml
 from babel.dates import format_date, format_skeleton, format_time
 
-from zqsite.languages import SUPPORTED_LANGUAGES, babel_locale
+from zqsite.languages import babel_locale
 
 MESSAGES_DIR = Path(__file__).parent / "messages"
+
+FALLBACK_LANGUAGE = "en"  # whose strings a language without a catalogue shows
 
 # CLDR's full Japanese date runs the weekday into the date ("2024年7月15日月曜日"); Blogger's
 # Japanese interface, which readers of this blog know, puts a space before it.
@@ -32,21 +34,29 @@ class Catalogue(SimpleNamespace):
         return set(vars(self))
 
 
+def has_catalogue(language: str) -> bool:
+    return (MESSAGES_DIR / f"{language}.yaml").is_file()
+
+
 @lru_cache(maxsize=None)
 def messages(language: str) -> Catalogue:
-    """The catalogue of a language; every catalogue must have the English one's keys."""
+    """The catalogue of a language (English for a language without one: the configuration
+    warns about it); every catalogue must have the English one's keys."""
+    if language != FALLBACK_LANGUAGE and not has_catalogue(language):
+        return messages(FALLBACK_LANGUAGE)
     with open(MESSAGES_DIR / f"{language}.yaml", encoding="utf-8") as handle:
         entries = yaml.safe_load(handle)
-    if language != "en":
-        missing = messages("en").keys() - set(entries)
+    if language != FALLBACK_LANGUAGE:
+        missing = messages(FALLBACK_LANGUAGE).keys() - set(entries)
         if missing:
             raise ValueError(f"messages/{language}.yaml lacks {', '.join(sorted(missing))}")
     return Catalogue(**entries)
 
 
 def check_catalogues() -> None:
-    for code in SUPPORTED_LANGUAGES:
-        messages(code)
+    """Loads every shipped catalogue, so that one lacking a string fails before a page is made."""
+    for path in sorted(MESSAGES_DIR.glob("*.yaml")):
+        messages(path.stem)
 
 
 @lru_cache(maxsize=4096)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Sequence, TypeVar
 
 from zqsite.models import Label, Post
@@ -27,6 +27,15 @@ class YearArchive:
 
 
 @dataclass(frozen=True)
+class Section:
+    """The label lists and date archives of one language (newest first)."""
+
+    labels: tuple[Label, ...]  # labels with posts in these lists, sorted by key
+    by_label: dict[str, tuple[Post, ...]]
+    years: tuple[YearArchive, ...]
+
+
+@dataclass(frozen=True)
 class SiteIndex:
     """Every published post, grouped the ways the site shows them; all tuples newest first."""
 
@@ -43,6 +52,9 @@ class SiteIndex:
     # A hash of what lists, archives and links show of the posts (not their bodies): pages
     # made from the whole index (archive, label counts, sitemap) change only when it does.
     structure: str = ""
+    # language -> its label lists and archives: the default language's are those of `listing`
+    # (as above), another language's hold its own posts only.
+    sections: dict[str, Section] = field(default_factory=dict)
 
 
 def sort_newest_first(posts: Sequence[Post]) -> tuple[Post, ...]:
@@ -90,8 +102,22 @@ def build_index(posts: Sequence[Post], labels: Sequence[Label], default_language
             older = same_language[i + 1] if i + 1 < len(same_language) else None
             neighbours[post.url] = (newer, older)
 
-    return SiteIndex(all_posts, listing, by_language, used_labels, by_label,
-                     group_by_date(listing), versions, neighbours, structure_of(all_posts))
+    years = group_by_date(listing)
+    sections = {default_language: Section(used_labels, by_label, years)}
+    for code, posts_in_language in by_language.items():
+        if code != default_language:
+            sections[code] = _section(posts_in_language, labels)
+    return SiteIndex(all_posts, listing, by_language, used_labels, by_label, years, versions, neighbours,
+                     structure_of(all_posts), sections)
+
+
+def _section(posts: Sequence[Post], labels: Sequence[Label]) -> Section:
+    by_label: dict[str, list[Post]] = defaultdict(list)
+    for post in posts:
+        for key in post.labels:
+            by_label[key].append(post)
+    return Section(tuple(label for label in labels if label.key in by_label),
+                   {key: tuple(items) for key, items in by_label.items()}, group_by_date(posts))
 
 
 def structure_of(posts: Sequence[Post]) -> str:

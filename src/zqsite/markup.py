@@ -55,11 +55,21 @@ class _JoinCjkLines(Preprocessor):
         return out
 
 
+@dataclass(frozen=True)
+class ImageTag:
+    """What an image resolver gives for a photo: the `<img>` attributes and the link around
+    it (its largest size), or, for an image that cannot be shown, the text shown instead."""
+
+    attributes: tuple[tuple[str, str], ...] = ()
+    link: str = ""
+    text_instead: str | None = None
+
+
 @dataclass
 class _References:
     """What one conversion found: images and links, as written by the editor."""
 
-    resolve_image: Callable[[str], str | None] | None = None
+    resolve_image: Callable[[str], "str | ImageTag | None"] | None = None
     base_path: str = "/"
     missing_images: list[str] = field(default_factory=list)
     images: list[str] = field(default_factory=list)
@@ -74,25 +84,60 @@ class _CollectReferences(Treeprocessor):
         self.refs = refs
 
     def run(self, root: etree.Element) -> None:
-        for img in root.iter("img"):
+        parents: dict[etree.Element, etree.Element] | None = None
+        for img in list(root.iter("img")):
             src = img.get("src", "")
             if not is_local_reference(src) or self.refs.resolve_image is None:
                 continue
-            url = self.refs.resolve_image(src)
-            if url is None:
+            found = self.refs.resolve_image(src)
+            if found is None:
                 self.refs.missing_images.append(src)
+            elif isinstance(found, str):
+                img.set("src", found)
+                self.refs.images.append(found)
             else:
-                img.set("src", url)
-                self.refs.images.append(url)
+                if parents is None:
+                    parents = {child: parent for parent in root.iter() for child in parent}
+                _show_image(img, found, parents)
+                if found.text_instead is None:
+                    self.refs.images.append(img.get("src", ""))
+                continue
             if img.get("loading") is None:
                 img.set("loading", "lazy")
         for link in root.iter("a"):
+            if link.get("class") == "photo-link":  # made above, to a variant: its address is final
+                continue
             target = link.get("href", "")
             if is_local_reference(target) and not target.startswith("#"):
                 self.refs.links.append(target)
                 if target.startswith("/") and self.refs.base_path != "/":
                     # "/2024/07/x.html" means the site's root, which is below base_url's path.
                     link.set("href", self.refs.base_path.rstrip("/") + target)
+
+
+def _show_image(img: etree.Element, tag: ImageTag, parents: dict[etree.Element, etree.Element]) -> None:
+    """Sets a photo's attributes and links it to its largest size (unless it is in a link
+    already); an image that cannot be shown becomes its alt text."""
+    parent = parents[img]
+    if tag.text_instead is not None:
+        span = etree.Element("span", {"class": "image-unavailable"})
+        span.text, span.tail = tag.text_instead or img.get("alt", ""), img.tail
+        parent[list(parent).index(img)] = span
+        return
+    kept = {"alt": img.get("alt", "")}
+    kept.update((name, img.get(name)) for name in ("title", "class", "id") if img.get(name) is not None)
+    img.attrib.clear()
+    img.attrib.update(kept)
+    for name, value in tag.attributes:
+        img.set(name, value)
+    ancestor: etree.Element | None = parent
+    while ancestor is not None and ancestor.tag != "a":
+        ancestor = parents.get(ancestor)
+    if tag.link and ancestor is None:
+        link = etree.Element("a", {"href": tag.link, "class": "photo-link"})
+        link.tail, img.tail = img.tail, None
+        parent[list(parent).index(img)] = link
+        link.append(img)
 
 
 class _ZqsiteExtension(Extension):
@@ -137,7 +182,7 @@ _ALLOWED_TAGS = {
 _ALLOWED_ATTRIBUTES = {
     "*": {"id", "class", "title", "lang", "dir"},
     "a": {"href"},
-    "img": {"src", "alt", "width", "height", "loading"},
+    "img": {"src", "alt", "width", "height", "loading", "srcset", "sizes", "decoding"},
     "td": {"align", "style", "colspan", "rowspan"},
     "th": {"align", "style", "colspan", "rowspan"},
     "ol": {"start"},
@@ -156,7 +201,7 @@ class MarkdownConverter:
         self.trust_html = trust_html
         self.iframe_hosts = frozenset(iframe_hosts)
 
-    def convert(self, text: str, resolve_image: Callable[[str], str | None] | None = None,
+    def convert(self, text: str, resolve_image: Callable[[str], str | ImageTag | None] | None = None,
                 base_path: str = "/") -> Converted:
         refs = self._refs
         refs.resolve_image = resolve_image

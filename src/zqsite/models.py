@@ -65,6 +65,7 @@ class Post:
     draft: bool = False
     translation_of: str | None = None  # slug of the original post
     images: tuple[str, ...] = ()  # links (hrefs) of the images the body shows
+    preview_image: tuple[str, int, int] | tuple[()] = ()  # (site URL, width, height) for link previews
     links: tuple[tuple[str, int], ...] = ()  # local links in the body and their lines (checked once all URLs are known)
     lines: tuple[tuple[str, int], ...] = field(default=(), compare=False)  # front-matter key -> line
     # A hash of everything the post was read from: same digest, same post (set by the reader).
@@ -104,6 +105,10 @@ class StandalonePage:
     language: str
     body_html: str
     contacts: tuple[Contact, ...] = ()
+    draft: bool = False  # published only with --drafts
+    draft_line: int | None = field(default=None, compare=False)
+    translation_of: str | None = None  # slug of the original page
+    translation_line: int | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)

@@ -44,3 +44,20 @@ def tel_uri(number: str) -> str:
 def whatsapp_uri(number: str) -> str:
     found = digits(number)
     return f"https://wa.me/{found}" if found else ""
+
+
+PHONE_FIELDS = ("tel", "fax", "whatsapp")
+# With its country code a number reachable from abroad has at least this many digits
+# ("+86 758 3611228" has 12); fewer usually means a missing area code or a lost digit.
+MIN_DIGITS = 10
+
+
+def phone_problem(number: str) -> tuple[bool, str] | None:
+    """(is it an error, what is wrong) for text that is not a usable phone number, else None."""
+    found = digits(number)
+    if not found:
+        return True, ("is not a phone number (write digits, spaces, '-' or '()', with '+' or 00 "
+                      "before the country code: +86 758 3611228)")
+    if len(found) < MIN_DIGITS:
+        return False, f"has only {len(found)} digits with the country code (+{found}): is a part missing?"
+    return None

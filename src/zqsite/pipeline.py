@@ -30,6 +30,8 @@ from zqsite.writer import SiteWriter, check_output_dir, list_files, remove_lefto
 # the functions that use them: a build with nothing to do needs none of them, and importing
 # them took longer than the rest of such a build.
 if TYPE_CHECKING:
+    import tempfile
+
     from zqsite.cache import BuildCache
     from zqsite.config import SiteConfig
     from zqsite.incremental import Fingerprints
@@ -103,6 +105,10 @@ class LoadedSite:
     index: SiteIndex
     cache: BuildCache
     problems: Problems = field(default_factory=Problems)
+    # Where photos' variants are: the build cache's images/, or without a cache a scratch
+    # folder that goes with this object.
+    image_dir: Path | None = None
+    scratch: tempfile.TemporaryDirectory | None = None
 
 
 def default_config_path() -> Path | None:
@@ -110,7 +116,8 @@ def default_config_path() -> Path | None:
     return path if path.is_file() else None
 
 
-def load_site(options: BuildOptions, clock: PhaseClock | None = None) -> LoadedSite:
+def load_site(options: BuildOptions, clock: PhaseClock | None = None,
+              progress: Callable[[int, int], None] | None = None) -> LoadedSite:
     """Configuration and content, validated; BuildFailed lists every error (and the warnings)."""
     from zqsite.cache import BuildCache
     from zqsite.config import load_config
@@ -125,9 +132,13 @@ def load_site(options: BuildOptions, clock: PhaseClock | None = None) -> LoadedS
         problems.error(str(options.content_dir), None, "content folder not found")
     if problems.errors:
         raise BuildFailed(problems)
-    read_options = ReadOptions(options.include_drafts, options.include_future, options.now)
+    import tempfile
+
+    scratch = None if options.cache_folder else tempfile.TemporaryDirectory(prefix="zqsite-images-")
+    image_dir = options.cache_folder / "images" if options.cache_folder else Path(scratch.name)
+    read_options = ReadOptions(options.include_drafts, options.include_future, options.now, str(image_dir))
     cache = BuildCache(options.cache_folder, reading_signature(options.content_dir, config), options.output_dir)
-    content = read_site(options.content_dir, config, read_options, problems, cache, _workers(options))
+    content = read_site(options.content_dir, config, read_options, problems, cache, _workers(options), progress)
     if clock:
         clock.mark(f"read {content.posts_read} of {len(content.posts)} posts")
     if problems.errors or (options.strict and problems.warnings):
@@ -137,7 +148,7 @@ def load_site(options: BuildOptions, clock: PhaseClock | None = None) -> LoadedS
         _return_free_memory()
     if clock:
         clock.mark("index")
-    return LoadedSite(config, content, index, cache, problems)
+    return LoadedSite(config, content, index, cache, problems, image_dir, scratch)
 
 
 def _return_free_memory() -> None:
@@ -206,7 +217,7 @@ def _build(options: BuildOptions, progress: Callable[[int, int], None] | None, f
     from zqsite.search import write_search_index
     from zqsite.urls import output_path
 
-    site = load_site(options, clock)
+    site = load_site(options, clock, (lambda done, total: progress(done, total, "posts read")) if progress else None)
     renderer = _make_renderer(options, site)
     fingerprints = _fingerprints(options, site, renderer)
     frame = _frame(site, fingerprints)
@@ -250,6 +261,10 @@ def _build(options: BuildOptions, progress: Callable[[int, int], None] | None, f
         published = writer.files()
     clock.mark("static files and publish")
 
+    if options.cache_folder and site.image_dir:
+        from zqsite.photos import forget_unused
+
+        forget_unused(site.image_dir, {asset.source for asset in site.content.assets})
     site.cache.save(LastPages(frame if not unmarked else "", manifest, shows, fingerprints.post_marks, page_count))
     due = site.content.next_due.isoformat() if site.content.next_due else ""
     site.cache.save_last_build({
@@ -370,9 +385,12 @@ def _report_of_unchanged(last: dict, files: int, clock: PhaseClock) -> BuildRepo
 
 
 def _fingerprints(options: BuildOptions, site: LoadedSite, renderer: Renderer) -> Fingerprints:
+    from zqsite import qrcodes
     from zqsite.incremental import Fingerprints, theme_digest
 
-    theme = theme_digest(options.templates_dir, (repr(site.config).encode(), repr(site.index.labels).encode()))
+    # The QR encoder's version too: another segno may draw other codes on posts and cards.
+    theme = theme_digest(options.templates_dir, (repr(site.config).encode(), repr(site.index.labels).encode(),
+                                                 qrcodes.LIBRARY_VERSION.encode()))
     return Fingerprints(theme, renderer.chrome, site.index.all_posts, site.config.base_path)
 
 

@@ -6,28 +6,31 @@ import hashlib
 import html
 import os
 import re
+import unicodedata
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path, PurePosixPath
-from typing import Iterator
+from typing import Callable, Iterator
 from urllib.parse import unquote, urlsplit
 
-from zqsite import urls
+from zqsite import photos, urls
 from zqsite.config import SiteConfig
 from zqsite.cache import BuildCache, code_digest, post_from_record, post_to_record
 from zqsite.errors import Problem, Problems
 from zqsite.frontmatter import Document, check_keys, decode_source, split_front_matter
-from zqsite.languages import SUPPORTED_LANGUAGES, normalise_language
+from zqsite.languages import normalise_language
 from zqsite.bodies import BodyJob, BodyResult, convert_body, resolve_image
 from zqsite.markup import LIBRARY_VERSIONS, first_paragraph
-from zqsite.models import Asset, Contact, Label, Post, SiteContent, StandalonePage
+from zqsite.models import Asset, Contact, Post, SiteContent, StandalonePage
+from zqsite.labelset import resolve_labels, several_in_one
 from zqsite.registry import parse_contact, read_contacts, read_labels
+from zqsite.translations import link_page_translations
 from zqsite.workers import map_jobs
 from zqsite.yamlsource import YAML11_BOOLEANS, Mapping, Scalar, Sequence, describe, is_null, parse_bool
 
 POST_KEYS = ("title", "date", "labels", "language", "contacts", "slug", "summary", "source", "draft",
              "translation_of", "blogger_path")
-PAGE_KEYS = ("title", "slug", "language", "contacts")
+PAGE_KEYS = ("title", "slug", "language", "contacts", "draft", "translation_of")
 SYNONYMS = {"label": "labels", "tags": "labels", "tag": "labels", "categories": "labels",
             "category": "labels", "lang": "language", "locale": "language", "contact": "contacts",
             "published": "date", "pubdate": "date", "created": "date", "name": "title",
@@ -40,32 +43,41 @@ class ReadOptions:
     include_drafts: bool = False
     include_future: bool = False
     now: datetime | None = None  # "now" for future-dated posts; None: the real clock
+    image_dir: str | None = None  # where photos' variants are kept; None: images are copied as they are
 
 
 def read_site(content_dir: Path, config: SiteConfig, options: ReadOptions, problems: Problems,
-              cache: BuildCache | None = None, workers: int = 1) -> SiteContent:
-    """Reads posts, pages, contacts, labels and the images they use.
+              cache: BuildCache | None = None, workers: int = 1,
+              progress: Callable[[int, int], None] | None = None) -> SiteContent:
+    """Reads posts, pages, contacts, labels and the images they use (photos encoded in
+    their sizes unless cached).
 
     With a cache, a post whose file did not change is taken from it; the Markdown of the
-    others is converted by `workers` processes when there is enough of it.
+    others is converted by `workers` processes when there is enough of it. `progress(done,
+    total)` follows the posts read from their files.
     """
     contacts = read_contacts(content_dir, problems)
     label_entries = read_labels(content_dir, problems)
     assets: dict[str, Asset] = {}
-    context = _Context(content_dir, config, contacts, assets, problems)
+    images = (photos.ImageSettings(config.image_widths, config.image_quality, options.image_dir)
+              if options.image_dir else None)
+    context = _Context(content_dir, config, contacts, assets, problems, images)
 
-    posts, posts_read = _read_posts(content_dir, context, cache or BuildCache(None, ""), workers)
+    posts, posts_read = _read_posts(content_dir, context, cache or BuildCache(None, ""), workers, progress)
     posts = _finish_posts(posts, config, problems)
     posts, next_due = _select_published(posts, options, problems)
 
     pages = []
     for path in sorted((content_dir / "pages").glob("*.md"), key=Path.as_posix):
         page = _read_page(path, context)
-        if page is not None:
+        if page is not None and page.draft and not options.include_drafts:
+            problems.warning(page.source_path, page.draft_line, "draft: not published (build with --drafts to see it)")
+        elif page is not None:
             pages.append(page)
+    pages = link_page_translations(pages, config.default_language, problems)
     _check_unique_urls([(p.url, p.source_path) for p in pages], problems)
 
-    labels = _resolve_labels(posts, label_entries, problems)
+    posts, labels = resolve_labels(posts, label_entries, problems)
     return SiteContent(tuple(posts), tuple(pages), tuple(contacts.values()), labels,
                        tuple(sorted(assets.values(), key=lambda a: a.url)), next_due, posts_read)
 
@@ -77,6 +89,7 @@ class _Context:
     contacts: dict[str, Contact]
     assets: dict[str, Asset]
     problems: Problems
+    images: photos.ImageSettings | None = None
 
 
 def reading_signature(content_dir: Path, config: SiteConfig) -> str:
@@ -85,12 +98,14 @@ def reading_signature(content_dir: Path, config: SiteConfig) -> str:
 
     registry = content_dir / "contacts.yaml"
     parts = [__version__, code_digest(), LIBRARY_VERSIONS, str(content_dir.resolve()),
-             config.timezone, config.default_language, config.base_path, repr(config.trust_html),
-             repr(config.iframe_hosts), registry.read_bytes().hex() if registry.is_file() else ""]
+             config.timezone, config.default_language, repr(config.languages), config.chinese_script,
+             config.base_path, repr(config.trust_html), repr(config.iframe_hosts),
+             repr((config.image_widths, config.image_quality)), registry.read_bytes().hex() if registry.is_file() else ""]
     return hashlib.sha256("\0".join(parts).encode()).hexdigest()
 
 
-def _read_posts(content_dir: Path, context: _Context, cache: BuildCache, workers: int) -> tuple[list[Post], int]:
+def _read_posts(content_dir: Path, context: _Context, cache: BuildCache, workers: int,
+                progress: Callable[[int, int], None] | None) -> tuple[list[Post], int]:
     """The posts, in file order, and how many were read from their files."""
     files = _markdown_files(content_dir, "posts")
     found: list[Post | None] = [None] * len(files)
@@ -98,7 +113,7 @@ def _read_posts(content_dir: Path, context: _Context, cache: BuildCache, workers
     for number, (rel, name, stat) in enumerate(files):
         hit = cache.post(rel, stat, lambda name=name: _read_bytes(name))  # no Path per file: slow
         if hit is not None and _still_valid(hit, name, context):
-            record, file_problems, assets, body, summary = hit
+            record, file_problems, assets, body, summary, _sources = hit
             found[number] = post_from_record(record, body, summary)
             context.problems.items.extend(Problem(*p) for p in file_problems)
             for url, source in assets:
@@ -106,7 +121,10 @@ def _read_posts(content_dir: Path, context: _Context, cache: BuildCache, workers
             continue
         new.append((number, name, stat))
 
-    for (number, _name, stat), (post, file_problems, assets, key) in zip(new, _read_new_posts(new, context, workers)):
+    results = _read_new_posts(new, context, workers)
+    for done, ((number, _name, stat), (post, file_problems, assets, key, sources)) in enumerate(zip(new, results), 1):
+        if progress and len(new) > 1:
+            progress(done, len(new))
         context.problems.extend(file_problems)
         for url, source in assets:
             context.assets.setdefault(url, Asset(url, source))
@@ -115,7 +133,7 @@ def _read_posts(content_dir: Path, context: _Context, cache: BuildCache, workers
         found[number] = post
         cache.store_post(post.source_path, stat, key, post_to_record(post),
                          tuple((p.path, p.line, p.message, p.is_error) for p in file_problems.items),
-                         assets, post.body_html, post.summary_html)
+                         assets, post.body_html, post.summary_html, sources)
     cache.forget_others({rel for rel, _path, _stat in files})
     return [post for post in found if post is not None], len(new)
 
@@ -127,32 +145,45 @@ PARALLEL_THRESHOLD = {"fork": 64, "spawn": 200}
 
 
 def _read_new_posts(new: list[tuple[int, str, os.stat_result]], context: _Context,
-                    workers: int) -> Iterator[tuple[Post | None, Problems, tuple, str]]:
-    """Each new post read and converted, in order; many are read by worker processes (each
-    reads, checks and converts whole files), and the results are taken as they come."""
+                    workers: int) -> Iterator[tuple[Post | None, Problems, tuple, str, tuple]]:
+    """Each new post read and converted (its new photos encoded), in order; many are read by
+    worker processes (each reads, checks and converts whole files), and the results are
+    taken as they come."""
     names = [name for _number, name, _stat in new]
     # What every reader needs: the settings and the contacts (a worker collects its own problems).
     shared = replace(context, problems=Problems(), assets={})
     yield from map_jobs(_read_new_post, names, shared, workers=workers, min_jobs=PARALLEL_THRESHOLD)
 
 
-def _read_new_post(context: _Context, name: str) -> tuple[Post | None, Problems, tuple, str]:
-    """(the post or None, its problems, its images to copy, the hash of its bytes)."""
+def _read_new_post(context: _Context, name: str) -> tuple[Post | None, Problems, tuple, str, tuple]:
+    """(the post or None, its problems, its images to copy, the hash of its bytes, the
+    stamps of the photos it shows)."""
     file_problems = Problems()
     path = Path(name)
     data = path.read_bytes()
     key = hashlib.sha256(data).hexdigest()
     draft = _read_post(path, data, replace(context, problems=file_problems))
     if draft is None:
-        return None, file_problems, (), key
+        return None, file_problems, (), key, ()
     body = convert_body(_body_job(draft.doc, context))
     for src, line in body.missing:
         file_problems.warning(draft.doc.path, line, f"image '{src}' not found (looked beside "
                               "the post and in the content folder)")
+    _report_bad_images(draft.doc.path, body, file_problems)
     post = _make_post(draft, body)
+    from_file_name = not (draft.slug or draft.translation_of or draft.blogger_path or urls.slug_from_text(draft.title))
+    if post.slug and from_file_name:
+        file_problems.warning(draft.doc.path, _line(draft.doc, "title"), "the title has no letters or digits to make "
+                              f"an address from: the post is at {post.url}, made from the file name; "
+                              "add 'slug: …' (a-z, 0-9, -) to choose another")
     converted = (body.html + "\0" + post.summary_html).encode()
     digest = hashlib.sha256(repr(post_to_record(post)).encode() + converted).hexdigest()
-    return replace(post, digest=digest), file_problems, body.assets, key
+    return replace(post, digest=digest), file_problems, body.assets, key, body.sources
+
+
+def _report_bad_images(path: str, body: BodyResult, problems: Problems) -> None:
+    for src, line, why in body.bad:
+        problems.warning(path, line, f"image '{src}' is not published: {why}; its caption is shown instead")
 
 
 def _markdown_files(content_dir: Path, folder: str) -> list[tuple[str, str, os.stat_result]]:
@@ -180,12 +211,14 @@ def _read_bytes(name: str) -> bytes:
 
 
 def _still_valid(hit: tuple, name: str, context: _Context) -> bool:
-    """A cached post holds while its images are still there and its missing images still missing."""
-    _record, file_problems, assets, _body, _summary = hit
-    if not all(os.path.isfile(source) for _url, source in assets):
+    """A cached post holds while its images are still there (its photos unchanged) and its
+    missing images still missing."""
+    _record, file_problems, assets, _body, _summary, sources = hit
+    cache_dir = context.images.cache_dir if context.images else None
+    if not photos.files_current(assets, sources, cache_dir):
         return False
     for _path, _line, message, _is_error in file_problems:
-        if message.startswith("image '"):
+        if message.startswith("image '") and " not found " in message:
             src = message.split("'")[1]
             if resolve_image(src, Path(name), context.content_dir) is not None:
                 return False
@@ -193,7 +226,7 @@ def _still_valid(hit: tuple, name: str, context: _Context) -> bool:
 
 
 def _load(path: Path, context: _Context, data: bytes | None = None) -> Document | None:
-    shown = path.relative_to(context.content_dir).as_posix()
+    shown = unicodedata.normalize("NFC", path.relative_to(context.content_dir).as_posix())  # macOS names are NFD
     if not urls.is_safe_segment(path.name) or "\\" in shown:
         context.problems.error(shown, None, "file name must not contain '\\', ':' or control characters")
         return None
@@ -240,6 +273,7 @@ def _read_post(path: Path, data: bytes, context: _Context) -> _Draft | None:
     draft = _flag(doc, "draft", problems)
     translation_of = _text(doc, "translation_of", problems)
     blogger_path = _blogger_path(doc, problems)
+    _warn_cut_at_comment(doc, ("title", "summary", "source"), problems)
     if len(problems.errors) > errors_before or title is None or date is None:
         return None
 
@@ -261,6 +295,7 @@ def _make_post(draft: _Draft, body: "BodyResult") -> Post:
         slug=slug or "", url=url, body=body.html, summary=summary_html,
         labels=draft.labels, contacts=draft.contacts,
         source=draft.source or "", draft=draft.draft, translation_of=draft.translation_of, images=body.images,
+        preview_image=body.preview,
         links=body.links, lines=tuple((key, line) for key, (line, _v) in draft.doc.front_matter.entries.items()),
     )
 
@@ -275,7 +310,11 @@ def _read_page(path: Path, context: _Context) -> StandalonePage | None:
     title = _text(doc, "title", problems, required=True)
     language = _language(doc, context.config, problems)
     contacts = _contacts(doc, context, problems)
-    slug = _slug(doc, problems) or urls.slug_from_text(Path(doc.path).stem)
+    translation_of = _text(doc, "translation_of", problems)
+    # A translation is at its original's address in its language's folder (/ja/p/about.html).
+    slug = _slug(doc, problems) or translation_of or urls.slug_from_text(Path(doc.path).stem)
+    draft = _flag(doc, "draft", problems)
+    _warn_cut_at_comment(doc, ("title",), problems)
     if len(problems.errors) > errors_before or title is None:
         return None
     if not slug:
@@ -284,9 +323,11 @@ def _read_page(path: Path, context: _Context) -> StandalonePage | None:
     body = convert_body(_body_job(doc, context))
     for src, line in body.missing:
         problems.warning(doc.path, line, f"image '{src}' not found (looked beside the page and in the content folder)")
+    _report_bad_images(doc.path, body, problems)
     for url, source in body.assets:
         context.assets.setdefault(url, Asset(url, source))
-    return StandalonePage(doc.path, title, slug, urls.page_url(slug), language, body.html, contacts)
+    return StandalonePage(doc.path, title, slug, urls.page_url(slug), language, body.html, contacts, draft,
+                          _line(doc, "draft"), translation_of, _line(doc, "translation_of") if translation_of else None)
 
 
 # --- front-matter values -------------------------------------------------------------------
@@ -311,6 +352,16 @@ def _text(doc: Document, key: str, problems: Problems, required: bool = False) -
         problems.error(doc.path, value.line, f"'{key}' is empty")
         return None
     return text
+
+
+def _warn_cut_at_comment(doc: Document, keys: tuple[str, ...], problems: Problems) -> None:
+    """`title: Fixture C# #1 tip` is "Fixture C#" to YAML: the rest is a comment."""
+    for key in keys:
+        value = doc.front_matter.get(key)
+        if isinstance(value, Scalar) and value.comment:
+            whole = f"{value.text} #{value.comment}".replace('"', '\\"')
+            problems.warning(doc.path, value.line, f"'{key}' was cut at ' #': YAML reads '#{value.comment}' as a "
+                             f'comment; quote the value to keep it all: {key}: "{whole}"')
 
 
 _DATE_SPACE_OFFSET = re.compile(r"^(.*\d)\s+([+-]\d\d:?\d\d|Z)$")
@@ -350,10 +401,12 @@ def _language(doc: Document, config: SiteConfig, problems: Problems) -> str:
     text = _text(doc, "language", problems)
     if text is None:
         return config.default_language
-    code = normalise_language(text)
-    if code is None:
+    code = normalise_language(text, config.chinese_script)
+    if code is None or code not in config.languages:
+        what = "unknown language" if code is None else "the site does not publish the language"
         problems.error(doc.path, _line(doc, "language"),
-                       f"unknown language '{text}'; use one of {', '.join(SUPPORTED_LANGUAGES)}")
+                       f"{what} '{text}'; it publishes {', '.join(config.languages)} "
+                       "(the `languages` setting of site.yaml)")
         return config.default_language
     return code
 
@@ -373,6 +426,11 @@ def _labels(doc: Document, problems: Problems) -> tuple[str, ...]:
     else:
         problems.error(doc.path, value.line, "'labels' must be a list, e.g. labels: [dasha, sihui]")
         return ()
+    fix = several_in_one(items)
+    if fix:  # `labels: 肇慶, 四會` would publish one label "肇慶, 四會"
+        problems.error(doc.path, value.line, f"'{fix[0]}' is several labels written as one: write "
+                       f"labels: [{', '.join(fix[1])}] (or quote it if it is one label)")
+        return ()
     labels: list[str] = []
     for item in items:
         if not isinstance(item, Scalar) or not item.text.strip():
@@ -389,6 +447,11 @@ def _contacts(doc: Document, context: _Context, problems: Problems) -> tuple[Con
     if is_null(value):
         return ()
     items = (value,) if isinstance(value, (Scalar, Mapping)) else value.items
+    fix = several_in_one(items)
+    if fix:
+        problems.error(doc.path, value.line, f"'{fix[0]}' is several contact ids written as one: write "
+                       f"contacts: [{', '.join(fix[1])}]")
+        return ()
     contacts = []
     for number, item in enumerate(items, 1):
         if isinstance(item, Mapping):  # a one-off contact written in the post
@@ -448,7 +511,7 @@ def _blogger_path(doc: Document, problems: Problems) -> str | None:
 def _body_job(doc: Document, context: _Context) -> BodyJob:
     config = context.config
     return BodyJob(doc.path, doc.body, doc.body_line, str(context.content_dir), config.base_path,
-                   config.trust_html, config.iframe_hosts)
+                   config.trust_html, config.iframe_hosts, context.images)
 
 
 def _warn_repeated_paragraphs(doc: Document, problems: Problems) -> None:
@@ -533,26 +596,3 @@ def _select_published(posts: list[Post], options: ReadOptions,
             continue
         published.append(post)
     return published, next_due
-
-
-def _resolve_labels(posts: list[Post], entries: dict[str, Label], problems: Problems) -> tuple[Label, ...]:
-    """The labels in use, with their slugs; an empty or colliding slug is an error."""
-    labels: dict[str, Label] = {}
-    by_slug: dict[str, str] = {}
-    for post in posts:
-        for key in post.labels:
-            if key in labels:
-                continue
-            entry = entries.get(key)
-            slug = (entry.slug if entry and entry.slug else "") or urls.slug_from_text(key)
-            line = post.line_of("labels")
-            if not slug:
-                problems.error(post.source_path, line, f"label '{key}' gives an empty URL: give it a slug in labels.yaml")
-                continue
-            if slug in by_slug:
-                problems.error(post.source_path, line, f"label '{key}' gets the same URL /label/{slug}/ as label "
-                               f"'{by_slug[slug]}': write them the same way, or give one a slug in labels.yaml")
-                continue
-            by_slug[slug] = key
-            labels[key] = Label(key=key, slug=slug, names=entry.names if entry else ())
-    return tuple(sorted(labels.values(), key=lambda label: label.key.lower()))

@@ -5,10 +5,12 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from zqsite.characters import clean_value
 from zqsite.errors import Problems
 from zqsite.frontmatter import check_keys, decode_source
-from zqsite.languages import SUPPORTED_LANGUAGES, normalise_language
+from zqsite.languages import normalise_language
 from zqsite.models import CONTACT_FIELDS, CONTACT_KINDS, Contact, Label
+from zqsite.phones import PHONE_FIELDS, phone_problem
 from zqsite.urls import is_valid_explicit_slug
 from zqsite.yamlsource import Mapping, Scalar, YamlProblem, describe, parse_yaml
 
@@ -34,7 +36,7 @@ def _read_registry(content_dir: Path, name: str, problems: Problems) -> Mapping 
     if not isinstance(root, Mapping):
         problems.error(name, root.line, "must be a mapping of ids to entries")
         return None
-    return root
+    return clean_value(root, name, problems)
 
 
 def read_contacts(content_dir: Path, problems: Problems) -> dict[str, Contact]:
@@ -68,7 +70,17 @@ def parse_contact(path: str, contact_id: str, entry, line: int, problems: Proble
         if not isinstance(value, Scalar):
             problems.error(path, key_line, f"contact field '{key}' must be a single value, not {describe(value)}")
             continue
-        fields[key] = value.text.strip()
+        text = value.text.strip()
+        if value.comment and key in ("name", "note", "address"):
+            problems.warning(path, value.line, f"contact '{contact_id}': {key} was cut at ' #': YAML reads "
+                             f"'#{value.comment}' as a comment; quote the value to keep it all")
+        problem = phone_problem(text) if key in PHONE_FIELDS and text else None
+        if problem is not None:
+            report = problems.error if problem[0] else problems.warning
+            report(path, value.line, f"contact '{contact_id}': {key} '{text}' {problem[1]}")
+            if problem[0]:
+                continue
+        fields[key] = text
     if fields.get("kind", "government") not in CONTACT_KINDS:
         problems.error(path, line, f"contact '{contact_id}': kind must be one of {', '.join(CONTACT_KINDS)}")
         return None
@@ -100,8 +112,8 @@ def read_labels(content_dir: Path, problems: Problems) -> dict[str, Label]:
                 for code, (name_line, name) in value.entries.items():
                     language = normalise_language(code)
                     if language is None:
-                        problems.error(LABELS_FILE, name_line, f"unknown language '{code}'; use one of "
-                                       f"{', '.join(SUPPORTED_LANGUAGES)}")
+                        problems.error(LABELS_FILE, name_line, f"'{code}' is not a language tag zqsite "
+                                       "knows (such as en, zh-Hant, ja, ko)")
                     elif not isinstance(name, Scalar) or not name.text.strip():
                         problems.error(LABELS_FILE, name_line, "a label name must be a single, non-empty value")
                     else:

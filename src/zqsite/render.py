@@ -9,10 +9,11 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
-from zqsite import i18n, urls
+from zqsite import i18n, translations, urls
+from zqsite.photos import promote_first_image
 from zqsite.config import SiteConfig
 from zqsite.errors import BuildFailed, Problem
-from zqsite.languages import native_name, url_prefix
+from zqsite.languages import native_name, text_direction, url_prefix
 from zqsite.models import StandalonePage
 from zqsite.pages import PageSpec
 from zqsite.views import Entry, Link
@@ -83,14 +84,18 @@ class Renderer:
         found = self._chrome.get(language)
         if found is None:
             words = i18n.messages(language)
-            default = self.config.default_language
-            home = "/" if language == default else urls.language_home_url(url_prefix(language))
+            prefix = self._prefix(language)
+            home = urls.language_home_url(prefix) if prefix else "/"
+            # The menu links each page in the page's language where it has a version in it.
             nav = (Link(words["home"], self._href(home)),
-                   *(Link(p.title, self._href(p.url)) for p in self.standalone))
+                   *(Link(p.title, self._href(p.url), lang=p.language if p.language != language else "")
+                     for p in translations.menu_pages(self.standalone, language)))
+            order = [code for code in self.config.languages if code in self.languages_with_homes]
+            order += sorted(set(self.languages_with_homes) - set(order))
             homes = tuple(
-                Link(native_name(code), self._href("/" if code == default else urls.language_home_url(url_prefix(code))),
-                     lang=code, current=code == language)
-                for code in self.languages_with_homes)
+                Link(native_name(code), self._href(urls.language_home_url(self._prefix(code)) if self._prefix(code)
+                                                   else "/"), lang=code, current=code == language)
+                for code in order)
             found = self._chrome[language] = Chrome(
                 title=self.config.title, description=self.config.description, home_href=self._href(home),
                 nav=nav, language_homes=homes if len(homes) > 1 else (),
@@ -98,10 +103,18 @@ class Renderer:
                 css_href=self._href("/static/site.css"), js_href=self._href("/static/site.js"),
                 search_href=self._href("/search/"), search_js_href=self._href("/static/search.js"),
                 contacts_href=self._href("/contacts/") if self.has_contacts else "",
-                labels_href=self._href("/label/"), archive_href=self._href("/archive/"),
+                labels_href=self._href(urls.label_index_url(prefix)), archive_href=self._href(urls.archive_url(prefix)),
                 favicon_href=self._href("/static/favicon.svg"),
-                widgets_href=self._href(urls.widgets_url("" if language == default else url_prefix(language))))
+                widgets_href=self._href(urls.widgets_url(url_prefix(language)
+                                                         if language != self.config.default_language else "")))
         return found
+
+    def _prefix(self, language: str) -> str:
+        """The folder of a language's home, label pages and archives; "" for the default
+        language and for a language without posts (whose pages link to the default's)."""
+        if language == self.config.default_language or language not in self.languages_with_homes:
+            return ""
+        return url_prefix(language)
 
     def _template(self, name: str) -> jinja2.Template:
         template = self._templates.get(name)
@@ -115,7 +128,8 @@ class Renderer:
         key = (name, language)
         found = self._fragments.get(key)
         if found is None:
-            html = self._template(name).render(t=i18n.messages(language), lang=language, site=self.chrome(language))
+            html = self._template(name).render(t=i18n.messages(language), lang=language, site=self.chrome(language),
+                                               dir=text_direction(language))
             found = self._fragments[key] = Markup(html.strip("\n"))
         return found
 
@@ -143,12 +157,14 @@ class Renderer:
         context.update(
             t=i18n.messages(spec.language),
             lang=spec.language,
+            dir=text_direction(spec.language),
             site=self.chrome(spec.language),
             header_html=self.fragment("_header.html", spec.language),
             footer_html=self.fragment("_footer.html", spec.language),
             canonical=urls.absolute(self.config.base_url, spec.url),
         )
-        return self._template(spec.template).render(context).encode("utf-8")
+        html = self._template(spec.template).render(context)
+        return promote_first_image(html, high_priority=spec.template == "post.html").encode("utf-8")
 
     def check_templates(self) -> None:
         """Compiles every template once, so that a syntax error stops the build before writing."""

@@ -52,7 +52,9 @@ def pagefind_version() -> str:
 
 
 # Pagefind takes ISO 639-1 codes: both Chinese scripts are segmented as Chinese.
-_PAGEFIND_LANGUAGE = {"en": "en", "zh-Hant": "zh", "zh-Hans": "zh", "ja": "ja"}
+def _pagefind_language(code: str) -> str:
+    """Pagefind's stemmers and segmenters are chosen by the primary language ("zh", "ko", "ar")."""
+    return code.split("-")[0]
 
 
 class SearchUnavailable(Exception):
@@ -138,7 +140,7 @@ def _start_pagefind(binary: Path, bundle: Bundle, tmp: Path, config: SiteConfig)
         page.parent.mkdir(parents=True, exist_ok=True)
         page.write_text(_document(post), encoding="utf-8")
     command = [str(binary), "--site", str(site), "--output-path", str(out),
-               "--force-language", _PAGEFIND_LANGUAGE[bundle.language], "--quiet"]
+               "--force-language", _pagefind_language(bundle.language), "--quiet"]
     try:
         return out, subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                      encoding="utf-8", errors="replace")

@@ -19,6 +19,7 @@ from typing import Callable
 
 from zqsite.errors import BuildFailed, OutputError
 from zqsite.pipeline import PROJECT_ROOT, BuildOptions, build_site, default_config_path
+from zqsite.problemreport import problem_lines
 
 log = logging.getLogger(__name__)
 STATUS_PATH = "/__zqsite/status"
@@ -180,8 +181,8 @@ class PreviewServer:
             self.report(f"zqsite: {exc}")
             self.state.failed(str(exc))
             return False
-        for warning in report.warnings:
-            self.report(str(warning))
+        for line in problem_lines(report.warnings, verbose=False):  # each kind's first few, as `build`
+            self.report(line)
         self.report(f"rebuilt: {report.files_written} files changed in {time.perf_counter() - started:.2f} s"
                     + ("" if update_search else "; the search index follows"))
         if reload:

@@ -48,25 +48,44 @@ def post_url(date: datetime, slug: str) -> str:
     return f"/{date:%Y}/{date:%m}/{slug}.html"
 
 
-def page_url(slug: str) -> str:
-    """A standalone page, at Blogger's page address."""
-    return f"/p/{slug}.html"
+# `prefix`: the folder of a language's pages ("ja", "zh-hant"); "" for the default language,
+# whose pages keep Blogger's addresses.
+
+def _in(prefix: str, path: str) -> str:
+    return f"/{prefix}{path}" if prefix else path
 
 
-def label_url(slug: str, page: int = 0) -> str:
-    return paginated(f"/label/{slug}/", page)
+def page_url(slug: str, prefix: str = "") -> str:
+    """A standalone page, at Blogger's page address (a translation in its language's folder)."""
+    return _in(prefix, f"/p/{slug}.html")
 
 
-def label_feed_url(slug: str) -> str:
-    return f"/label/{slug}/feed.xml"
+def label_url(slug: str, page: int = 0, prefix: str = "") -> str:
+    return paginated(_in(prefix, f"/label/{slug}/"), page)
 
 
-def year_url(year: int, page: int = 0) -> str:
-    return paginated(f"/{year:04d}/", page)
+def label_feed_url(slug: str, prefix: str = "") -> str:
+    return _in(prefix, f"/label/{slug}/feed.xml")
 
 
-def month_url(year: int, month: int, page: int = 0) -> str:
-    return paginated(f"/{year:04d}/{month:02d}/", page)
+def label_atom_url(slug: str, prefix: str = "") -> str:
+    return _in(prefix, f"/label/{slug}/atom.xml")
+
+
+def label_index_url(prefix: str = "") -> str:
+    return _in(prefix, "/label/")
+
+
+def year_url(year: int, page: int = 0, prefix: str = "") -> str:
+    return paginated(_in(prefix, f"/{year:04d}/"), page)
+
+
+def month_url(year: int, month: int, page: int = 0, prefix: str = "") -> str:
+    return paginated(_in(prefix, f"/{year:04d}/{month:02d}/"), page)
+
+
+def archive_url(prefix: str = "") -> str:
+    return _in(prefix, "/archive/")
 
 
 def widgets_url(language_prefix: str) -> str:

@@ -9,8 +9,10 @@ from markupsafe import Markup
 
 from zqsite import i18n, phones, urls
 from zqsite.config import SiteConfig
-from zqsite.languages import native_name
+from zqsite.languages import native_name, text_direction, url_prefix
 from zqsite.models import Contact, Label, Post
+from zqsite.qrcodes import qr_svg
+from zqsite.vcard import vcard_for_qr
 
 
 @dataclass(frozen=True)
@@ -30,6 +32,12 @@ class Phone:
 
 
 @dataclass(frozen=True)
+class QrCode:
+    svg: Markup  # an <svg role="img"> whose label says what the code holds
+    caption: str  # the line shown under it: what to do with it
+
+
+@dataclass(frozen=True)
 class ContactCard:
     id: str
     name: str
@@ -41,6 +49,7 @@ class ContactCard:
     email: str
     website: str
     vcard_href: str
+    codes: tuple[QrCode, ...]  # the vCard's, then the WeChat id's (shown on wide screens)
 
 
 @dataclass(frozen=True)
@@ -64,6 +73,7 @@ class Entry:
     # The body is read from the post when a template shows it, not kept here: entries are kept
     # for every post, and copies of 10,000 bodies would be hundreds of megabytes.
     post: Post = field(compare=False)
+    dir_attr: str = ""  # the post's text direction when it differs from the page's, else ""
 
     @property
     def body_html(self) -> Markup:
@@ -92,8 +102,17 @@ class ViewMaker:
         self.labels = {label.key: label for label in labels}
         self.versions = versions
         self._entries: dict[tuple[str, str], Entry] = {}
-        self._cards: dict[tuple[str, str], ContactCard] = {}
+        self._cards: dict[tuple[Contact, str], ContactCard] = {}
         self._version_urls: dict[str, tuple[str, ...]] = {}
+        # Languages with posts have label pages and archives of their own (the index's sections).
+        self._with_sections = {config.default_language, *(p.language for group in versions.values() for p in group)}
+
+    def prefix(self, language: str) -> str:
+        """The folder of a language's label pages and archives: "" for the default language, and
+        for a language without posts (whose pages link to the default language's)."""
+        if language == self.config.default_language or language not in self._with_sections:
+            return ""
+        return url_prefix(language)
 
     def version_urls(self, url: str) -> tuple[str, ...]:
         """The URLs of every language version of a post (a post is on several listing pages)."""
@@ -109,8 +128,10 @@ class ViewMaker:
         return urls.absolute(self.config.base_url, url)
 
     def label_link(self, key: str, language: str, count: int | None = None) -> Link:
+        """The label's page in `language` (where it has one: see `prefix`)."""
         label = self.labels[key]
-        return Link(label.name(language), self.href(urls.label_url(label.slug)), count=count)
+        return Link(label.name(language), self.href(urls.label_url(label.slug, prefix=self.prefix(language))),
+                    count=count)
 
     def entry(self, post: Post, page_language: str, keep: bool = True) -> Entry:
         """The post's entry; kept for the next page that shows it, unless `keep` is False."""
@@ -145,10 +166,19 @@ class ViewMaker:
             translations=translations,
             contacts=tuple(self.card(contact, ui) for contact in post.contacts),
             post=post,
+            dir_attr=(text_direction(post.language)
+                      if text_direction(post.language) != text_direction(page_language) else ""),
         )
 
+    def post_code(self, post: Post) -> QrCode:
+        """The QR code of a post's canonical address, for its own page."""
+        words = i18n.messages(post.language)
+        url = self.absolute(post.url)
+        return QrCode(qr_svg(url, words["qr_post_label"].format(url=url)), words["qr_post_caption"])
+
     def card(self, contact: Contact, language: str) -> ContactCard:
-        key = (contact.id, language)
+        # The contact itself, not its id: one-off contacts of different posts share ids ("inline-1").
+        key = (contact, language)
         found = self._cards.get(key)
         if found is None:
             found = self._cards[key] = self._make_card(contact, language)
@@ -172,4 +202,14 @@ class ViewMaker:
             email=contact.email,
             website=contact.website,
             vcard_href=self.href(f"/contacts/{contact.id}.vcf") if contact.registered else "",
+            codes=self._contact_codes(contact, language),
         )
+
+    def _contact_codes(self, contact: Contact, language: str) -> tuple[QrCode, ...]:
+        words = i18n.messages(language)
+        codes = [QrCode(qr_svg(vcard_for_qr(contact, contact.website), words["qr_contact_label"].format(name=contact.name)),
+                        words["qr_contact_caption"])]
+        if contact.wechat:  # plain text: WeChat's scanner shows it, to copy into "Add Contacts"
+            codes.append(QrCode(qr_svg(contact.wechat, words["qr_wechat_label"].format(id=contact.wechat)),
+                                words["qr_wechat_caption"]))
+        return tuple(codes)

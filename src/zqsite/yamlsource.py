@@ -8,6 +8,7 @@ are rejected (an alias bomb of a few hundred bytes can exhaust memory).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Union
 
@@ -24,6 +25,7 @@ class Scalar:
     text: str
     line: int
     quoted: bool
+    comment: str = ""  # a `# comment` right after an unquoted value on its line (YAML cut the value there)
 
 
 @dataclass(frozen=True)
@@ -65,7 +67,7 @@ def parse_yaml(text: str, first_line: int = 1) -> Value | None:
     if any(ch in text for ch in "&*!"):  # cheap test before the event scan
         _reject_anchors_and_tags(text, offset)
     try:
-        node = yaml.compose(text, Loader=_Loader)
+        node = _compose(text)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 + offset if mark else None
@@ -74,7 +76,18 @@ def parse_yaml(text: str, first_line: int = 1) -> Value | None:
         raise YamlProblem(None, f"YAML error: {exc}") from None
     if node is None:
         return None
-    return _convert(node, offset)
+    return _convert(node, offset, text.split("\n"))
+
+
+def _compose(text: str) -> yaml.Node | None:
+    try:
+        return yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:
+        # libyaml refuses an escaped lone surrogate ("\ud800"); the pure-Python parser reads it,
+        # and the caller removes it with a warning like every character XML forbids.
+        if "invalid Unicode character escape code" not in str(exc.problem):
+            raise
+        return yaml.compose(text, Loader=yaml.SafeLoader)
 
 
 def _reject_anchors_and_tags(text: str, offset: int) -> None:
@@ -93,12 +106,12 @@ def _reject_anchors_and_tags(text: str, offset: int) -> None:
         raise YamlProblem(line, f"YAML syntax error: {exc.problem or exc.context}") from None
 
 
-def _convert(node: yaml.Node, offset: int) -> Value:
+def _convert(node: yaml.Node, offset: int, lines: list[str]) -> Value:
     line = node.start_mark.line + 1 + offset
     if isinstance(node, yaml.ScalarNode):
-        return Scalar(node.value, line, node.style in ("'", '"', "|", ">"))
+        return Scalar(node.value, line, node.style in ("'", '"', "|", ">"), _comment_after(node, lines))
     if isinstance(node, yaml.SequenceNode):
-        return Sequence(tuple(_convert(item, offset) for item in node.value), line)
+        return Sequence(tuple(_convert(item, offset, lines) for item in node.value), line)
     entries: dict[str, tuple[int, Value]] = {}
     for key_node, value_node in node.value:
         key_line = key_node.start_mark.line + 1 + offset
@@ -107,8 +120,18 @@ def _convert(node: yaml.Node, offset: int) -> Value:
         key = key_node.value
         if key in entries:
             raise YamlProblem(key_line, f"duplicate key '{key}' (first on line {entries[key][0]})")
-        entries[key] = (key_line, _convert(value_node, offset))
+        entries[key] = (key_line, _convert(value_node, offset, lines))
     return Mapping(entries, line)
+
+
+def _comment_after(node: yaml.ScalarNode, lines: list[str]) -> str:
+    """The comment that ends a one-line plain value: `title: Tip #1` is "Tip" and the comment "1"."""
+    line = node.start_mark.line
+    if node.style or node.end_mark.line != line or line >= len(lines) or "#" not in lines[line]:
+        return ""
+    # Found by text, not by column: libyaml's columns do not count characters beyond ASCII.
+    match = re.search(re.escape(node.value) + r"[ \t]+#(.*)$", lines[line])
+    return match.group(1).strip() if match else ""
 
 
 def describe(value: Value) -> str:

@@ -9,6 +9,7 @@ labels as plain `category term`s.
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 import zipfile
 from collections import Counter
@@ -50,12 +51,17 @@ def read_export(path: Path) -> Export:
             data, shown = _feed_in_zip(path)
     except (OSError, zipfile.BadZipFile) as exc:
         raise ImportFailed(f"cannot read {path}: {getattr(exc, 'strerror', None) or exc}") from None
-    root = parse_feed(data, shown)
+    warnings: list[str] = []
+    root = parse_feed(data, shown, warnings)
     entries = root.findall(f"{{{ATOM}}}entry")
+    export = None
     if any(entry.find(f"{{{BLOGGER_2018}}}type") is not None for entry in entries):
-        return _read_takeout(entries)
-    if any(_classic_kind(entry) for entry in entries):
-        return _read_classic(entries)
+        export = _read_takeout(entries)
+    elif any(_classic_kind(entry) for entry in entries):
+        export = _read_classic(entries)
+    if export is not None:
+        export.warnings[:0] = warnings
+        return export
     if not entries:
         raise ImportFailed(f"{path} holds no entries: it is not a Blogger export (or an empty one)")
     raise ImportFailed(f"{path} is an Atom feed but not a Blogger export: its entries carry neither "
@@ -75,8 +81,12 @@ def _feed_in_zip(path: Path) -> tuple[bytes, str]:
         return archive.read(feeds[0]), f"{path}:{feeds[0].filename}"
 
 
-def parse_feed(data: bytes, shown: str) -> ET.Element:
-    """The feed's root element; a clear ImportFailed if it is not complete, well-formed Atom."""
+def parse_feed(data: bytes, shown: str, warnings: list[str] | None = None) -> ET.Element:
+    """The feed's root element; a clear ImportFailed if it is not complete, well-formed Atom.
+
+    A prefix used without its `xmlns:` declaration (`<app:control>` in hand-edited exports and
+    in samples other tools ship) is declared, with a warning; a truncated file is still refused.
+    """
     head = data[:4096]
     # A Blogger export never declares a DTD; refusing one rules out entity-expansion tricks
     # without another XML library.
@@ -85,12 +95,48 @@ def parse_feed(data: bytes, shown: str) -> ET.Element:
     try:
         root = ET.fromstring(data)
     except ET.ParseError as exc:
-        line, column = exc.position
-        raise ImportFailed(f"{shown} is not well-formed XML (line {line}, column {column}: "
-                           f"{str(exc).split(':')[0]}); the file may be truncated or damaged") from None
+        declared = _declare_prefixes(data) if str(exc).startswith("unbound prefix") else None
+        if declared is None:
+            raise _not_well_formed(shown, exc) from None
+        try:  # declarations go on the root's own line: the line of a later error stays right
+            root = ET.fromstring(declared[0])
+        except ET.ParseError as again:  # truncated or damaged besides
+            raise _not_well_formed(shown, again) from None
+        if warnings is not None:
+            warnings.append(f"{shown}: uses the namespace prefixes {', '.join(declared[1])} without declaring "
+                            "them (a hand-edited export?); read with Blogger's namespaces for them")
     if root.tag != f"{{{ATOM}}}feed":
         raise ImportFailed(f"{shown} is not an Atom feed (its root element is <{root.tag}>)")
     return root
+
+
+# Blogger's prefixes; another undeclared prefix gets a namespace of its own, which nothing reads.
+KNOWN_PREFIXES = {"app": APP_NAMESPACES[0], "thr": "http://purl.org/syndication/thread/1.0",
+                  "gd": "http://schemas.google.com/g/2005", "georss": "http://www.georss.org/georss",
+                  "openSearch": "http://a9.com/-/spec/opensearchrss/1.0/", "blogger": BLOGGER_2018,
+                  "media": "http://search.yahoo.com/mrss/"}
+_USED_PREFIX = re.compile(rb"</?([A-Za-z_][\w.-]*):[A-Za-z_]|\s([A-Za-z_][\w.-]*):[A-Za-z_][\w.-]*\s*=")
+_DECLARED_PREFIX = re.compile(rb"xmlns:([A-Za-z_][\w.-]*)\s*=")
+_ROOT_TAG = re.compile(rb"<feed\b")
+
+
+def _declare_prefixes(data: bytes) -> tuple[bytes, list[str]] | None:
+    """The export with every used but undeclared prefix declared on its root, and those prefixes."""
+    used = {m.group(1) or m.group(2) for m in _USED_PREFIX.finditer(data)}
+    missing = sorted((used - set(_DECLARED_PREFIX.findall(data)) - {b"xml", b"xmlns"}), key=bytes.lower)
+    root = _ROOT_TAG.search(data)
+    if not missing or root is None:
+        return None
+    names = [prefix.decode("ascii") for prefix in missing]
+    declarations = "".join(f' xmlns:{name}="{KNOWN_PREFIXES.get(name, "urn:zqsite:undeclared:" + name)}"'
+                           for name in names)
+    return data[:root.end()] + declarations.encode("ascii") + data[root.end():], names
+
+
+def _not_well_formed(shown: str, error: ET.ParseError) -> ImportFailed:
+    line, column = error.position
+    return ImportFailed(f"{shown} is not well-formed XML (line {line}, column {column}: "
+                        f"{str(error).split(':')[0]}); the file may be truncated or damaged")
 
 
 # --- classic backup -------------------------------------------------------------------------

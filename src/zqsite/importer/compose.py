@@ -75,7 +75,8 @@ def compose(item: SourceItem, context: Context) -> list[Part]:
         if item.blogger_path and item.blogger_path != f"/p/{slug}.html":
             context.report.warn(item.origin, f"the page's address {item.blogger_path} cannot be kept "
                                 f"(a slug has only a-z, 0-9 and '-'): it becomes /p/{slug}.html")
-        return [Part("page", item.key, title, None, language, _markdown(body), slug=slug, contacts=contacts)]
+        return [Part("page", item.key, title, None, language, _markdown(body), slug=slug, contacts=contacts,
+                     draft=item.draft)]
 
     slug = post_slug(item.blogger_path, title)
     if translated and not urls.is_valid_explicit_slug(slug):

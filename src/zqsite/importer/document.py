@@ -18,6 +18,8 @@ def front_matter(part: Part, tz: ZoneInfo) -> dict[str, object]:
         if urls.is_valid_explicit_slug(part.slug):
             front["slug"] = part.slug
         front["language"] = part.language
+        if part.draft:
+            front["draft"] = True
         if part.contacts:
             front["contacts"] = list(part.contacts)
         return front

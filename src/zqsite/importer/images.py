@@ -1,7 +1,9 @@
 """`--download-images`: a post's remote images -> files in content/images/, fetched once.
 
 Files are named after their address (a short hash, then the original file name), so a
-re-import finds an image it already has without fetching it again.
+re-import finds an image it already has without fetching it again. A Blogger image is
+fetched in the largest size Blogger offers (a post shows a small copy): zqsite makes the
+sizes a reader's screen needs from it.
 """
 
 from __future__ import annotations
@@ -12,12 +14,37 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Callable
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote, urlsplit, urlunsplit
 
 IMAGES_FOLDER = "images"
 MAX_IMAGE_BYTES = 25 * 1024 * 1024
 _SAFE = re.compile(r"[^A-Za-z0-9._-]+")
 _MAGIC = ((b"\x89PNG", ".png"), (b"\xff\xd8", ".jpg"), (b"GIF8", ".gif"), (b"RIFF", ".webp"), (b"<svg", ".svg"))
+
+
+_BLOGGER_HOST = re.compile(r"(^|\.)(bp\.blogspot\.com|googleusercontent\.com|blogger\.com)$")
+_SIZE_SEGMENT = re.compile(r"^[swh]\d+(-[a-z0-9]+)*$")  # "s320", "w640-h480", "s72-c", "s1600-rw"
+_SIZE_SUFFIX = re.compile(r"=[swh]\d+[a-z0-9-]*$")  # "…=w640-h426", "…=s320-rw"
+
+
+def largest_blogger_size(url: str) -> str:
+    """The address of the largest size of a Blogger image: its `s1600` form
+    (`…/s320/plant.jpg` -> `…/s1600/plant.jpg`) or its `=s0` form (`…=w640-h426` ->
+    `…=s0`, the original); any other address as it is."""
+    parts = urlsplit(url)
+    if not _BLOGGER_HOST.search((parts.hostname or "").lower()):
+        return url
+    path = parts.path
+    if _SIZE_SUFFIX.search(path):
+        path = _SIZE_SUFFIX.sub("=s0", path)
+    else:
+        segments = path.split("/")
+        for position in (len(segments) - 2, len(segments) - 1):  # before the file name, or last
+            if position > 0 and _SIZE_SEGMENT.match(segments[position]):
+                segments[position] = "s1600"
+                break
+        path = "/".join(segments)
+    return urlunsplit(parts._replace(path=path))
 
 
 def fetch_url(url: str) -> bytes:
@@ -47,6 +74,7 @@ class ImageDownloads:
             return src
         if url in self.by_url:
             return self.by_url[url]
+        shown, url = url, largest_blogger_size(url)
         name = _file_name(url)
         relative = f"{IMAGES_FOLDER}/{name}"
         existing = next((p for p in (self.content_dir / IMAGES_FOLDER).glob(f"{name.rsplit('.', 1)[0]}.*")
@@ -63,7 +91,7 @@ class ImageDownloads:
                 name += _suffix(data)
                 relative = f"{IMAGES_FOLDER}/{name}"
             self.files[relative] = data
-        self.by_url[url] = "/" + relative
+        self.by_url[shown] = "/" + relative
         return "/" + relative
 
 

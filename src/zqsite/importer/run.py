@@ -52,10 +52,6 @@ def import_items(items: list[SourceItem], options: ImportOptions, report: Report
 
     parts: list[Part] = []
     for item in items:
-        if item.kind == "page" and item.draft:
-            report.skipped["page (draft)"] += 1
-            report.warn(item.origin, "a draft page is not imported (pages cannot be drafts in zqsite)")
-            continue
         item = replace(item, labels=unify_labels(item.labels, labels, report.warnings))
         parts.extend(compose(item, context))
     _adopt(parts, existing, options.tz)
@@ -106,6 +102,7 @@ def _place(parts: list[Part], tz: ZoneInfo, report: Report) -> list[PlannedFile]
         if part.kind == "page":
             base, suffix = f"pages/{part.slug or 'page'}", ".md"
             report.pages += 1
+            report.drafts += part.draft
         elif part.kind == "translation":
             base, suffix = stems.get(part.key.split("#")[0], "posts/translation"), f".{part.language.lower()}.md"
             report.translations += 1

@@ -1,0 +1,116 @@
+"""The labels in use: one label per word, however its capitals and character widths are typed.
+
+`Travel`, `travel`, `TRAVEL` and full-width `ＴＲＡＶＥＬ` mean one label to readers and editors
+(Pelican and Hugo treat them as one too): they are merged into one label page, spelled the
+way `labels.yaml` spells it, else as most posts do, ties going to the oldest post's spelling.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from dataclasses import replace
+from functools import lru_cache
+from typing import Sequence
+
+from zqsite import urls
+from zqsite.errors import Problems
+from zqsite.models import Label, Post
+from zqsite.yamlsource import Scalar, Value
+
+# A comma, the ideographic comma and the full-width comma: separators editors type in lists.
+_SEPARATORS = re.compile("[,、，]")
+
+
+@lru_cache(maxsize=4096)  # a few hundred labels, each in thousands of posts
+def label_identity(text: str) -> str:
+    """What makes two spellings one label: NFKC (full width -> ASCII) and case folded."""
+    return unicodedata.normalize("NFKC", text).casefold()
+
+
+def several_in_one(items: Sequence[Value]) -> tuple[str, list[str]] | None:
+    """(the first unquoted value holding a comma or 、, every value split) if any holds one.
+
+    `labels: 肇慶, 四會` is the one text "肇慶, 四會" to YAML; a quoted value is taken as meant.
+    """
+    first = next((i.text for i in items if isinstance(i, Scalar) and not i.quoted and _SEPARATORS.search(i.text)), None)
+    if first is None:
+        return None
+    parts = [part.strip() for item in items if isinstance(item, Scalar) for part in _SEPARATORS.split(item.text)]
+    return first, [part for part in parts if part]
+
+
+def resolve_labels(posts: list[Post], entries: dict[str, Label],
+                   problems: Problems) -> tuple[list[Post], tuple[Label, ...]]:
+    """The posts with each label in its chosen spelling, and the labels in use with their slugs.
+
+    A spelling other than the chosen one is a warning at its post; an empty slug, or two
+    different labels with one slug, is an error.
+    """
+    chosen, reasons = _choose_spellings(posts, entries)
+    first: dict[str, str] = {}
+    for key in entries:
+        other = first.setdefault(label_identity(key), key)
+        if other != key:
+            problems.warning("labels.yaml", None, f"labels '{other}' and '{key}' differ only in capitals or "
+                             f"character width: they are one label, and the entry '{key}' is not used")
+    spelled = []
+    for post in posts:
+        labels = tuple(dict.fromkeys(chosen[label_identity(key)] for key in post.labels))
+        for key in post.labels:
+            final = chosen[label_identity(key)]
+            if key != final:
+                problems.warning(post.source_path, post.line_of("labels"),
+                                 f"label '{key}' is published as '{final}' ({reasons[label_identity(key)]}): "
+                                 "they differ only in capitals or character width; write it so to silence this")
+        if labels != post.labels:
+            digest = post.digest and hashlib.sha256((post.digest + repr(labels)).encode()).hexdigest()
+            post = replace(post, labels=labels, digest=digest)
+        spelled.append(post)
+    return spelled, _slugged_labels(spelled, entries, problems)
+
+
+def _choose_spellings(posts: list[Post], entries: dict[str, Label]) -> tuple[dict[str, str], dict[str, str]]:
+    """identity -> the spelling to publish, and why it was chosen."""
+    registered: dict[str, str] = {}
+    for key in entries:
+        registered.setdefault(label_identity(key), key)
+    uses: dict[str, dict[str, list]] = {}  # identity -> spelling -> [posts, oldest date]
+    for post in posts:
+        for key in post.labels:
+            use = uses.setdefault(label_identity(key), {}).setdefault(key, [0, post.date])
+            use[0] += 1
+            use[1] = min(use[1], post.date)
+    chosen, reasons = {}, {}
+    for identity, spellings in uses.items():
+        if identity in registered:
+            chosen[identity], reasons[identity] = registered[identity], "as labels.yaml spells it"
+            continue
+        best = min(spellings, key=lambda s: (-spellings[s][0], spellings[s][1], s))
+        tied = [s for s in spellings if spellings[s][0] == spellings[best][0]]
+        chosen[identity] = best
+        reasons[identity] = "as most posts spell it" if len(tied) == 1 else "as the oldest post spells it"
+    return chosen, reasons
+
+
+def _slugged_labels(posts: list[Post], entries: dict[str, Label], problems: Problems) -> tuple[Label, ...]:
+    labels: dict[str, Label] = {}
+    by_slug: dict[str, str] = {}
+    for post in posts:
+        for key in post.labels:
+            if key in labels:
+                continue
+            entry = entries.get(key)
+            slug = (entry.slug if entry and entry.slug else "") or urls.slug_from_text(key)
+            line = post.line_of("labels")
+            if not slug:
+                problems.error(post.source_path, line, f"label '{key}' gives an empty URL: give it a slug in labels.yaml")
+                continue
+            if slug in by_slug:
+                problems.error(post.source_path, line, f"label '{key}' gets the same URL /label/{slug}/ as label "
+                               f"'{by_slug[slug]}': write them the same way, or give one a slug in labels.yaml")
+                continue
+            by_slug[slug] = key
+            labels[key] = Label(key=key, slug=slug, names=entry.names if entry else ())
+    return tuple(sorted(labels.values(), key=lambda label: label.key.lower()))

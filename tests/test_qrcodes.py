@@ -1,0 +1,232 @@
+"""QR codes: every code the build writes is read back as a phone would read it (the SVG drawn to
+pixels by resvg at its size on a screen, decoded by zxing-cpp) and holds what it should:
+a post's canonical address, a contact's vCard (parsed by vobject and compared with the
+contact's fields), a WeChat id."""
+
+from __future__ import annotations
+
+import io
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import lxml.html
+import pytest
+import resvg_py
+import vobject
+import zxingcpp
+from PIL import Image
+
+from sitekit import has_class, post, page, parse_html, site_pages
+from zqsite.models import Contact
+from zqsite.qrcodes import MODULE_PX, QUIET_ZONE, qr_svg
+from zqsite.vcard import vcard_for_qr
+
+BASE_URL = "https://example.org/blog/"
+CONFIG = f"""\
+title: "Test Blog"
+base_url: "{BASE_URL}"
+default_language: en
+posts_per_page: 2
+"""
+CONTACTS = """\
+sihui-bureau:
+  name: "Investment Promotion Bureau of Sihui City"
+  note: "Sihui City; key city for foreign investment"
+  address: "3F, Administrative Center, Dongcheng Street, Sihui City, Guangdong Province, China"
+  tel: "0086-758-3611228"
+  fax: "0086-758-3611188"
+  email: "invest@sihui.example.cn"
+  website: "https://sihui.example.cn/"
+consultant:
+  kind: "person"
+  name: "Investment consultant for Zhaoqing and Sihui"
+  whatsapp: "+852 67274664"
+  wechat: "+86 13143984664"
+zh-bureau:
+  name: "四会市投资促进局"
+  address: "广东省四会市东城街道行政中心三楼"
+  tel: "0758-3611228"
+"""
+# What a phone should save from each contact's code: (property, value) pairs, and the name.
+EXPECTED = {
+    "Investment Promotion Bureau of Sihui City": {
+        "org": "Investment Promotion Bureau of Sihui City",
+        "adr": "3F, Administrative Center, Dongcheng Street, Sihui City, Guangdong Province, China",
+        "tel": [("+86 758 3611228", {"WORK", "VOICE"}), ("+86 758 3611188", {"WORK", "FAX"})],
+        "email": "invest@sihui.example.cn", "url": "https://sihui.example.cn/", "note": None,
+    },
+    "Investment consultant for Zhaoqing and Sihui": {
+        "org": None, "adr": None, "tel": [("+852 67274664", {"CELL"})],  # the WhatsApp number
+        "email": None, "url": None, "note": "WeChat: +86 13143984664",
+    },
+    "四会市投资促进局": {
+        "org": "四会市投资促进局", "adr": "广东省四会市东城街道行政中心三楼",
+        "tel": [("+86 758 3611228", {"WORK", "VOICE"})], "email": None, "url": None, "note": None,
+    },
+    "Dasha park office": {  # a one-off contact written in a post
+        "org": "Dasha park office", "adr": None, "tel": [("+86 758 1234567", {"WORK", "VOICE"})],
+        "email": None, "url": None, "note": None,
+    },
+    "Gaoyao desk": {"org": "Gaoyao desk", "adr": None, "tel": [("+86 758 7654321", {"WORK", "VOICE"})],
+                    "email": None, "url": None, "note": None},
+}
+_SVG = re.compile(r"<svg\b[^>]*>.*?</svg>", re.S)
+
+
+@dataclass(frozen=True)
+class Code:
+    page: str  # the page's path in the output
+    label: str  # its aria-label
+    caption: str  # the visible line under it
+    text: str  # what it decodes to
+    svg: str
+
+
+def as_file(svg: str) -> str:
+    """An inline <svg> (HTML needs no namespace) as an SVG document."""
+    return svg.replace("<svg ", '<svg xmlns="http://www.w3.org/2000/svg" ', 1)
+
+
+def decode(svg: str) -> str:
+    """What a reader gets from the code drawn at its size on a screen (MODULE_PX per module)."""
+    width = int(re.search(r'\bwidth="(\d+)"', svg).group(1))
+    png = resvg_py.svg_to_bytes(svg_string=as_file(svg), width=width, height=width,
+                                background="#ffffff")  # the style sheet's white
+    found = zxingcpp.read_barcodes(Image.open(io.BytesIO(png)).convert("L"))
+    assert len(found) == 1 and found[0].format == zxingcpp.BarcodeFormat.QRCode, (found, svg[:200])
+    return found[0].text
+
+
+def codes_of(path: Path, output: Path) -> list[Code]:
+    """Every QR code of a page: the raw <svg> (an HTML parser would lower-case viewBox)."""
+    raw = [m.group(0) for m in _SVG.finditer(path.read_text(encoding="utf-8")) if 'role="img"' in m.group(0)]
+    boxes = parse_html(path).xpath(f"//*[{has_class('qr-code')}]")
+    assert len(boxes) == len(raw), path
+    found = []
+    for box, svg in zip(boxes, raw):
+        element = box.xpath("./svg")[0]
+        caption = box.xpath(f"./p[{has_class('qr-caption')}]")
+        found.append(Code(path.relative_to(output).as_posix(), element.get("aria-label"),
+                          caption[0].text_content().strip() if caption else "", decode(svg), svg))
+    return found
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    import sitekit
+
+    tmp = tmp_path_factory.mktemp("qr")
+    one_off = {"name": "Dasha park office", "tel": "0758-1234567"}
+    posts = {
+        "a.md": post("Rain and the Dasha park", "2024-07-15T21:41:00+08:00", labels=["dasha"],
+                     contacts=["sihui-bureau", "consultant"], slug="rain-dasha"),
+        "b.md": post("A one-off office", "2024-06-01", labels=["dasha"], contacts=[one_off], slug="one-off"),
+        "c.md": post("Another one-off office", "2024-05-01", labels=["dasha"],
+                     contacts=[{"name": "Gaoyao desk", "tel": "0758-7654321"}], slug="other-one-off"),
+        "d.ja.md": post("大沙の雨", "2024-07-16", labels=["dasha"], language="ja", translation_of="rain-dasha",
+                        contacts=["zh-bureau"]),
+        "e.md": post("Plain news", "2024-04-01", labels=["news"], slug="plain-news"),
+    }
+    site = sitekit.make_site(tmp, posts=posts, contacts=CONTACTS, config=CONFIG,
+                             pages={"about.md": page("About us", contacts=["consultant"])})
+    report = sitekit.build(site)
+    assert not report.warnings, report.warnings
+    codes = [code for path in site_pages(site.output) for code in codes_of(path, site.output)]
+    return site, codes
+
+
+def test_every_post_page_has_a_code_of_its_canonical_address_under_the_base_path(built):
+    site, codes = built
+    posts = {"2024/07/rain-dasha.html", "2024/06/one-off.html", "2024/05/other-one-off.html",
+             "2024/07/rain-dasha-ja.html", "2024/04/plain-news.html"}
+    for rel in posts:
+        doc = parse_html(site.output / rel)
+        canonical = doc.xpath("//link[@rel='canonical']/@href")[0]
+        assert canonical == BASE_URL + rel
+        mine = [c for c in codes if c.page == rel and c.text.startswith("https://")]
+        assert [c.text for c in mine] == [canonical], rel
+    english = next(c for c in codes if c.page == "2024/07/rain-dasha.html" and c.text.startswith("https://"))
+    assert english.label == f"QR code: the address of this post, {BASE_URL}2024/07/rain-dasha.html"
+    assert english.caption == "Read on your phone / share in WeChat"
+    japanese = next(c for c in codes if c.page == "2024/07/rain-dasha-ja.html" and c.text.startswith("https://"))
+    assert japanese.caption == "スマートフォンで読む / WeChat で共有"  # in the page's language
+    assert japanese.label.startswith("QR コード")
+
+
+def test_contact_codes_hold_vcards_a_phone_saves_with_the_contacts_fields(built):
+    _, codes = built
+    cards = [c for c in codes if c.text.startswith("BEGIN:VCARD")]
+    seen = set()
+    for code in cards:
+        card = vobject.readOne(code.text)
+        assert card.version.value == "3.0"  # what Android's Contacts app imports (see vcard.py)
+        name = card.fn.value
+        expected = EXPECTED[name]
+        seen.add(name)
+        assert code.label in (f"QR code: save the contact {name}", f"QR コード：連絡先 {name} を保存")
+        org = card.contents.get("org")
+        assert (org[0].value[0] if org else None) == expected["org"]
+        adr = card.contents.get("adr")
+        assert (adr[0].value.street if adr else None) == expected["adr"]
+        phones = [(tel.value, set(tel.params.get("TYPE", []))) for tel in card.contents.get("tel", [])]
+        assert phones == expected["tel"], name
+        for key in ("email", "url", "note"):
+            value = card.contents.get(key)
+            assert (value[0].value if value else None) == expected[key], (name, key)
+    assert seen == set(EXPECTED)
+
+
+def test_a_wechat_id_is_a_second_code_of_plain_text(built):
+    _, codes = built
+    wechat = [c for c in codes if c.text == "+86 13143984664"]
+    # the post, the About page and /contacts/ show the consultant's card
+    assert {c.page for c in wechat} == {"2024/07/rain-dasha.html", "p/about.html", "contacts/index.html"}
+    for code in wechat:
+        assert code.label == "QR code: the WeChat ID +86 13143984664"
+        assert "Add Contacts" in code.caption
+
+
+def test_list_pages_show_no_codes(built):
+    site, codes = built
+    assert not [c for c in codes if c.page in ("index.html", "label/dasha/index.html", "2024/index.html")]
+    assert {c.page for c in codes} >= {"contacts/index.html", "p/about.html"}
+
+
+def test_one_off_contacts_of_two_posts_have_their_own_codes(built):
+    _, codes = built  # both are the first one-off contact of their post ("inline-1")
+    for rel, name in (("2024/06/one-off.html", "Dasha park office"), ("2024/05/other-one-off.html", "Gaoyao desk")):
+        assert [vobject.readOne(c.text).fn.value for c in codes if c.page == rel and c.text.startswith("BEGIN")] == [name]
+
+
+def test_every_code_is_black_on_white_with_a_four_module_quiet_zone(built):
+    _, codes = built
+    assert len(codes) > 15
+    for code in codes:
+        modules = int(re.search(r'viewBox="0 0 (\d+) \1"', code.svg).group(1))
+        assert f'width="{modules * MODULE_PX}"' in code.svg
+        assert code.svg.count("<path") == 1 and 'stroke="#000"' in code.svg
+        png = resvg_py.svg_to_bytes(svg_string=as_file(code.svg), width=modules, height=modules,
+                                    background="#ffffff")
+        image = Image.open(io.BytesIO(png)).convert("L")
+        dark = [(x, y) for y in range(modules) for x in range(modules) if image.getpixel((x, y)) < 128]
+        assert min(x for x, _ in dark) == min(y for _, y in dark) == QUIET_ZONE  # the finder patterns' corner
+        assert max(x for x, _ in dark) == max(y for _, y in dark) == modules - 1 - QUIET_ZONE
+
+
+def test_the_qr_vcard_escapes_and_does_not_fold():
+    contact = Contact("x", "Bureau; \"East\", Zhaoqing " + "long " * 20, address="Road 1; Building 2, Floor 3",
+                      tel="0758-1", fax="not a number", kind="organization")
+    text = vcard_for_qr(contact)
+    assert "\r\n " not in text and text.endswith("END:VCARD\r\n")
+    card = vobject.readOne(text)
+    assert card.fn.value == contact.name and card.org.value == [contact.name]
+    assert card.adr.value.street == "Road 1; Building 2, Floor 3"
+    assert [t.value for t in card.contents["tel"]] == ["+86 758 1"]  # text that is no number is left out
+
+
+def test_a_label_is_escaped_and_the_code_is_one_svg():
+    svg = qr_svg("https://example.org/?a=1&b=2", 'QR code: "Sihui" & <Dasha>')
+    assert svg.startswith('<svg role="img" aria-label="QR code: &#34;Sihui&#34; &amp; &lt;Dasha&gt;"')
+    assert decode(str(svg)) == "https://example.org/?a=1&b=2"
+    assert lxml.html.fromstring(str(svg)).get("aria-label") == 'QR code: "Sihui" & <Dasha>'
