@@ -193,7 +193,9 @@ def test_sitemap_lists_public_pages_with_alternates(site):
 
 def test_search_index_per_language(site):
     for code in ("en", "ja", "zh-hant", "zh-hans"):
-        assert (site.output / "pagefind" / code / "pagefind-entry.json").is_file(), code
+        folder = site.output / "pagefind" / code
+        bundles = json.loads((folder / "bundles.json").read_text(encoding="utf-8"))["bundles"]
+        assert bundles and all((folder / name / "pagefind-entry.json").is_file() for name in bundles), code
     bundles = json.loads(site.html("/search/").xpath("string(//*[@id='search-results']/@data-bundles)"))
     assert sorted(bundles) == ["/pagefind/en/", "/pagefind/ja/", "/pagefind/zh-hans/", "/pagefind/zh-hant/"]
 
