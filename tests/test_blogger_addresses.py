@@ -21,7 +21,7 @@ BASE = "https://blog.example.org/"
 def site(tmp_path_factory):
     root = tmp_path_factory.mktemp("blogger")
     config = root / "site.yaml"
-    config.write_text(f'title: "Imported"\nbase_url: "{BASE}"\nsearch: false\n')
+    config.write_text(f'title: "Imported"\nbase_url: "{BASE}"\nsearch: false\n', encoding="utf-8")
     assert main(["import-blogger", str(FIXTURE), "--content", str(root / "content"), "--config", str(config)]) == 0
     build_site(BuildOptions(content_dir=root / "content", output_dir=root / "public", config_path=config))
     return root / "public"
@@ -57,7 +57,7 @@ def old_posts(output: Path) -> list[tuple[str, str]]:
     content = output.parent / "content"
     found = []
     for path in sorted((content / "posts").rglob("*.md")):
-        text = path.read_text()
+        text = path.read_text(encoding="utf-8")
         for line in text.splitlines():
             if line.startswith("blogger_path:"):
                 title = next(l for l in text.splitlines() if l.startswith("title:")).split(":", 1)[1].strip().strip('"')
@@ -99,10 +99,10 @@ def test_old_feed_and_search_addresses(site):
 
 
 def test_server_redirect_files_hold_the_same_addresses(site):
-    rules = (site / "_redirects").read_text().splitlines()
+    rules = (site / "_redirects").read_text(encoding="utf-8").splitlines()
     assert "/feeds/posts/default alt=rss /feed.xml 301" in rules
     assert "/search/label/Sihui%20City /label/sihui-city/ 301" in rules
-    nginx = (site / "nginx-redirects.conf").read_text()
+    nginx = (site / "nginx-redirects.conf").read_text(encoding="utf-8")
     assert '"/search/label/Sihui City|" "/label/sihui-city/";' in nginx
     assert '"/feeds/posts/default|rss" "/feed.xml";' in nginx
 

@@ -861,7 +861,7 @@ def test_future_and_draft_posts_are_not_published(make_site):
 
 def run_cli(*args):
     return subprocess.run([sys.executable, "build.py", *map(str, args)], cwd=PROJECT_ROOT,
-                          capture_output=True, text=True, timeout=120)
+                          capture_output=True, text=True, timeout=120, encoding="utf-8")
 
 
 def test_cli_builds_and_prints_a_one_line_summary(make_site):

@@ -370,10 +370,10 @@ def test_writer_publishes_only_on_commit_and_counts_unchanged_files(tmp_path):
 def test_writer_refuses_a_folder_it_did_not_write(tmp_path):
     output = tmp_path / "mine"
     output.mkdir()
-    (output / "precious.txt").write_text("keep me")
+    (output / "precious.txt").write_text("keep me", encoding="utf-8")
     with pytest.raises(OutputError):
         SiteWriter(output)
-    assert (output / "precious.txt").read_text() == "keep me"
+    assert (output / "precious.txt").read_text(encoding="utf-8") == "keep me"
 
 
 def test_writer_refuses_to_write_one_file_twice(tmp_path):

@@ -23,7 +23,7 @@ from zqsite.serve import PreviewServer
 
 def run_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "zqsite", *args], cwd=cwd or PROJECT_ROOT,
-                          capture_output=True, text=True, timeout=120)
+                          capture_output=True, text=True, timeout=120, encoding="utf-8")
 
 
 def test_new_writes_a_post_that_builds_and_never_overwrites(tmp_path):
@@ -33,7 +33,7 @@ def test_new_writes_a_post_that_builds_and_never_overwrites(tmp_path):
     assert result.returncode == 0, result.stderr
     path = tmp_path / result.stdout.strip()
     assert path.is_file() and path.parent.parent == site.content / "posts"
-    text = path.read_text()
+    text = path.read_text(encoding="utf-8")
     assert 'title: "Dasha park opens 大沙"' in text and 'labels: ["dasha", "sihui"]' in text
     problems = Problems()
     content = read_site(site.content, SiteConfig(), ReadOptions(include_future=True), problems)
@@ -42,13 +42,13 @@ def test_new_writes_a_post_that_builds_and_never_overwrites(tmp_path):
     again = run_cli("new", "Dasha park opens 大沙", "--content", str(site.content), "--config", str(site.config),
                     cwd=tmp_path)
     assert again.returncode == 1 and "already exists" in again.stderr
-    assert path.read_text() == text
+    assert path.read_text(encoding="utf-8") == text
 
 
 def test_new_uses_the_site_time_zone_and_rejects_unknown_contacts(tmp_path):
     moment = datetime(2024, 7, 31, 23, 30, tzinfo=ZoneInfo("UTC"))  # 07:30 on 1 August in China
     path = new_post(tmp_path, SiteConfig(), "Early news", [], None, [], now=moment)
-    assert path.name == "2024-08-01-early-news.md" and "date: 2024-08-01T07:30:00+08:00" in path.read_text()
+    assert path.name == "2024-08-01-early-news.md" and "date: 2024-08-01T07:30:00+08:00" in path.read_text(encoding="utf-8")
     with pytest.raises(NewPostError):
         new_post(tmp_path, SiteConfig(), "Bad", [], "xx", [])
     result = run_cli("new", "Other", "--contacts", "nobody", "--content", str(tmp_path))
@@ -85,7 +85,7 @@ def wait_for_build(server: PreviewServer, after: int) -> None:
 
 def test_serve_rebuilds_on_change_and_serves_only_the_output(tmp_path):
     site = make_site(tmp_path, posts={"a.md": post("First title", "2024-01-01", labels=["x"])})
-    (tmp_path / "secret.txt").write_text("outside")
+    (tmp_path / "secret.txt").write_text("outside", encoding="utf-8")
     options = BuildOptions(content_dir=site.content, config_path=site.config)
     server = PreviewServer(options, port=0, output=tmp_path / "preview", report=lambda _: None, interval=0.1).start()
     try:
@@ -97,7 +97,7 @@ def test_serve_rebuilds_on_change_and_serves_only_the_output(tmp_path):
         stamp = tmp_path / "preview" / "pagefind" / "en" / "2024-1" / "zqsite-input.sha256"
         indexed = stamp.read_bytes()
         build_number = server.state.build
-        (site.content / "posts" / "a.md").write_text(post("First title", "2024-01-01", labels=["x"], body="Edited body."))
+        (site.content / "posts" / "a.md").write_text(post("First title", "2024-01-01", labels=["x"], body="Edited body."), encoding="utf-8")
         wait_for_build(server, build_number)
         status, body = get(server.url, "/2024/01/first-title.html")
         assert status == 200 and "Edited body." in body
@@ -110,7 +110,7 @@ def test_serve_rebuilds_on_change_and_serves_only_the_output(tmp_path):
         assert server.state.build == build_number + 1
 
         build_number = server.state.build
-        (site.content / "posts" / "a.md").write_text("---\ntitle: Broken\ndate: nope\n---\n")
+        (site.content / "posts" / "a.md").write_text("---\ntitle: Broken\ndate: nope\n---\n", encoding="utf-8")
         wait_for_build(server, build_number)
         status, body = get(server.url, "/2024/01/first-title.html")
         assert status == 200 and "Edited body." in body  # the last good site is still served

@@ -227,11 +227,11 @@ def test_contacts_keep_every_value_as_written(tmp_path):
                 "  wechat: 0123\n")
     site = make_site(tmp_path, posts={"a.md": post("A", "2024-01-01", labels=["x"], contacts=["wa"])}, contacts=contacts)
     build(site)
-    card = site.out("/2024/01/a.html").read_text()
+    card = site.out("/2024/01/a.html").read_text(encoding="utf-8")
     assert "https://wa.me/85267274664" in card and ">+85267274664<" in card
     assert 'href="tel:+86758123456"' in card  # 0758… is a Chinese number, not octal
     assert "+86 758 3611188" in card and ">0123<" in card
-    vcard = site.out("/contacts/wa.vcf").read_text()
+    vcard = site.out("/contacts/wa.vcf").read_text(encoding="utf-8")
     assert "tel:+85267274664" in vcard
 
 
@@ -250,7 +250,7 @@ def test_raw_html_is_sanitised(tmp_path):
             '<iframe src="https://evil.example/"></iframe>\n\n<img src="x.png" onerror="bad()">')
     site = make_site(tmp_path, posts={"a.md": post("A", "2024-01-01", labels=["x"], body=body)})
     build(site)
-    page = site.out("/2024/01/a.html").read_text()
+    page = site.out("/2024/01/a.html").read_text(encoding="utf-8")
     article = page[page.index("e-content"):page.index("post-footer")]
     for bad in ("<script", "onclick", "javascript:", "<iframe", "onerror"):
         assert bad not in article
@@ -261,12 +261,12 @@ def test_iframes_from_allowed_hosts_and_trusted_html(tmp_path):
     config = ('title: T\nbase_url: "https://zq.example.org/"\niframe_hosts: [player.example.org]\n')
     site = make_site(tmp_path, posts={"a.md": post("A", "2024-01-01", labels=["x"], body=body)}, config=config)
     build(site)
-    page = site.out("/2024/01/a.html").read_text()
+    page = site.out("/2024/01/a.html").read_text(encoding="utf-8")
     assert 'src="https://player.example.org/v/1"' in page and "evil.example" not in page
     trusted = make_site(tmp_path / "t", posts={"a.md": post("A", "2024-01-01", labels=["x"], body="<marquee>raw</marquee>")},
                         config='title: T\nbase_url: "https://zq.example.org/"\ntrust_html: true\n')
     build(trusted)
-    assert "<marquee>raw</marquee>" in trusted.out("/2024/01/a.html").read_text()
+    assert "<marquee>raw</marquee>" in trusted.out("/2024/01/a.html").read_text(encoding="utf-8")
 
 
 def test_metadata_is_escaped_in_text_and_attributes(tmp_path):
@@ -343,7 +343,7 @@ def test_cjk_labels_and_titles_get_distinct_urls(tmp_path):
         assert site.out(f"/label/{label}/").is_file(), label
     assert site.out("/2024/01/大沙鎮的新工廠.html").is_file()
     assert site.out("/2024/01/肇慶市の大規模産業クラスター.html").is_file()
-    home = site.out("/").read_text()
+    home = site.out("/").read_text(encoding="utf-8")
     assert "/label/%E5%A4%A7%E6%B2%99/" in home  # percent-encoded in links
 
 
@@ -352,4 +352,4 @@ def test_labels_file_gives_cjk_labels_ascii_slugs(tmp_path):
                      labels="大沙:\n  slug: dasha\n  names:\n    en: Dasha\n    ja: 大沙\n")
     build(site)
     assert site.out("/label/dasha/").is_file()
-    assert "Showing posts with label Dasha." in site.out("/label/dasha/").read_text()
+    assert "Showing posts with label Dasha." in site.out("/label/dasha/").read_text(encoding="utf-8")

@@ -331,7 +331,7 @@ def test_an_export_with_undeclared_prefixes_that_is_also_truncated_is_refused(tm
 
 def test_an_atom_feed_that_is_not_a_blogger_export_is_an_error(tmp_path, capsys):
     feed = tmp_path / "feed.xml"
-    feed.write_text("<feed xmlns='http://www.w3.org/2005/Atom'><entry><id>x</id><title>t</title></entry></feed>")
+    feed.write_text("<feed xmlns='http://www.w3.org/2005/Atom'><entry><id>x</id><title>t</title></entry></feed>", encoding="utf-8")
     code, _out, err = import_blogger(capsys, feed, tmp_path / "content")
     assert code == 1 and "not a Blogger export" in err
     assert not (tmp_path / "content").exists()

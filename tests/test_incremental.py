@@ -55,9 +55,9 @@ def assert_same_as_cold(options: BuildOptions, tmp_path: Path) -> None:
 
 
 def edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text()
+    text = path.read_text(encoding="utf-8")
     assert old in text, (old, path)
-    path.write_text(text.replace(old, new, 1))
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
 CHANGES = {
@@ -75,13 +75,13 @@ CHANGES = {
     "template": lambda s, t: edit(t / "templates" / "_macros.html", "post-footer", "post-footer changed"),
     "static file": lambda s, t: edit(t / "static" / "site.css", ":root {", ":root { --extra: 1;"),
     "configuration": lambda s, t: edit(s.config, 'title: "Test Blog"', 'title: "Renamed Blog"'),
-    "add": lambda s, t: (s.content / "posts/2024/new.md").write_text(post("A new post", "2024-11-11", labels=["dasha", "rare"])),
+    "add": lambda s, t: (s.content / "posts/2024/new.md").write_text(post("A new post", "2024-11-11", labels=["dasha", "rare"]), encoding="utf-8"),
     "delete": lambda s, t: (s.content / "posts/2024/p05.md").unlink(),
     "rename": lambda s, t: (s.content / "posts/2023/p08.md").rename(s.content / "posts/2023/p08-renamed.md"),
     "touch only": lambda s, t: (s.content / "posts/2023/p10.md").write_bytes((s.content / "posts/2023/p10.md").read_bytes()),
     "image appears": lambda s, t: (edit(s.content / "posts/2023/p02.md", "Paragraph one", "![plant](images/plant.png) Paragraph one"),
                                    None)[1],
-    "labels file": lambda s, t: (s.content / "labels.yaml").write_text('dasha:\n  names:\n    ja: "大沙"\n'),
+    "labels file": lambda s, t: (s.content / "labels.yaml").write_text('dasha:\n  names:\n    ja: "大沙"\n', encoding="utf-8"),
     # Standalone pages are in every page's navigation: their titles are part of the frame.
     "page body": lambda s, t: edit(s.content / "pages/about.md", "We write about Zhaoqing.", "We write about Sihui."),
     "page title": lambda s, t: edit(s.content / "pages/about.md", 'title: "About us"', 'title: "Who we are"'),
@@ -92,7 +92,7 @@ CHANGES = {
     "translation date": lambda s, t: edit(s.content / "posts/2023/p00.ja.md", "date: 2023-01-01", "date: 2024-03-01"),
     "page translation added": lambda s, t: (s.content / "pages/about.ja.md").write_text(
         page("私たちについて", body="肇慶について。", language="ja", translation_of="about"), encoding="utf-8"),
-    "languages setting": lambda s, t: s.config.write_text(s.config.read_text() + "languages: [ja, en]\n"),
+    "languages setting": lambda s, t: s.config.write_text(s.config.read_text(encoding="utf-8") + "languages: [ja, en]\n", encoding="utf-8"),
 }
 
 
@@ -126,7 +126,7 @@ def test_one_body_edit_rewrites_only_the_pages_that_show_it(workspace):
     showing = [name for name in changed if name.endswith(".html") or name.endswith(".xml")]
     assert "2023/05/post-4.html" in changed
     for name in showing:  # every rewritten page shows the post (or is the search index / sitemap)
-        text = (site.output / name).read_text()
+        text = (site.output / name).read_text(encoding="utf-8")
         assert "Changed words." in text or name == "sitemap.xml", name
     assert len(changed) < len(after) // 4
 
@@ -156,7 +156,7 @@ def test_a_body_edit_plans_and_renders_only_the_pages_that_show_the_post(workspa
     incremental = rendered[:len(rendered) - report.pages]  # then the cold build rendered every page
     planned = next(int(name.split()[1]) for name, _ in report.phases if name.startswith("plan "))
     showing = sorted(str(p.relative_to(site.output)) for p in site.output.rglob("*.html")
-                     if "Only this post changed." in p.read_text())
+                     if "Only this post changed." in p.read_text(encoding="utf-8"))
     assert planned == len(showing) == len(incremental), (planned, showing, incremental)
     assert "/2023/05/post-4.html" in incremental and "/archive/" not in incremental
 
@@ -239,7 +239,7 @@ def test_a_foreign_cache_file_is_ignored(workspace):
 def test_a_new_post_rewrites_only_the_pages_that_show_it(workspace, rendered):
     site, options, tmp_path = workspace
     # One more post labelled "rare": the label counts change, on the widgets page only.
-    (site.content / "posts/2023/extra.md").write_text(post("Extra", "2023-03-03T08:00:00+08:00", labels=["rare"]))
+    (site.content / "posts/2023/extra.md").write_text(post("Extra", "2023-03-03T08:00:00+08:00", labels=["rare"]), encoding="utf-8")
     report = build_site(options)
     pages = list(site.output.rglob("*.html"))
     assert "/widgets.html" in rendered and "/label/" in rendered
@@ -300,7 +300,7 @@ def test_another_qr_encoder_renders_the_pages_with_codes_again(workspace, render
 
 def test_a_build_with_nothing_to_do_still_reports_its_warnings_and_repairs_its_output(workspace):
     site, options, tmp_path = workspace
-    (site.content / "posts/2023/nolabels.md").write_text("---\ntitle: No labels\ndate: 2023-05-05\n---\nText\n")
+    (site.content / "posts/2023/nolabels.md").write_text("---\ntitle: No labels\ndate: 2023-05-05\n---\nText\n", encoding="utf-8")
     first = build_site(options)
     second = build_site(options)  # nothing changed: nothing is read, rendered or written
     assert second.files_written == 0 and second.posts == first.posts and second.pages == first.pages
@@ -337,7 +337,7 @@ def test_a_build_told_not_to_update_the_search_index_keeps_the_published_one(wor
     index_files = search_files(site.output)
     edit(site.content / "posts/2023/p04.md", "Paragraph one of post 4.", "Searchable new words.")
     build_site(replace(options, update_search=False))
-    assert "Searchable new words." in site.out("/2023/05/post-4.html").read_text()
+    assert "Searchable new words." in site.out("/2023/05/post-4.html").read_text(encoding="utf-8")
     assert stamp.read_bytes() == before
     assert search_files(site.output) == index_files
     report = build_site(options)  # not "nothing changed": this build updates the search index
@@ -349,10 +349,10 @@ def test_an_edit_re_indexes_the_search_bundle_of_its_post_only(workspace):
     site, options, tmp_path = workspace
     edit(site.config, 'title: "Test Blog"', 'title: "Test Blog"\nsearch_bundle_posts: 5')
     assert_same_as_cold(options, tmp_path)
-    manifest = json.loads((site.output / "pagefind" / "en" / "bundles.json").read_text())
+    manifest = json.loads((site.output / "pagefind" / "en" / "bundles.json").read_text(encoding="utf-8"))
     # Each year's 12 English posts in date order, in runs of 5; the Japanese post alone.
     assert manifest == {"bundles": ["2023-1/", "2023-2/", "2023-3/", "2024-1/", "2024-2/", "2024-3/"]}
-    assert json.loads((site.output / "pagefind" / "ja" / "bundles.json").read_text()) == {"bundles": ["2023-1/"]}
+    assert json.loads((site.output / "pagefind" / "ja" / "bundles.json").read_text(encoding="utf-8")) == {"bundles": ["2023-1/"]}
     before = search_files(site.output)
     assert len([path for path in before if path.parts[:2] == ("ja", "2023-1")]) > 2
     # Post 4 (2023-05-05) is the fifth post of 2023: posts 0, 12, 2, 14, 4 are the first bundle.
@@ -365,7 +365,7 @@ def test_an_edit_re_indexes_the_search_bundle_of_its_post_only(workspace):
     assert bundles_rewritten(after, search_files(site.output)) == {"ja/2023-1"}
     # A new post at the end of 2024 goes into the newest bundle of its year.
     before = search_files(site.output)
-    (site.content / "posts/2024/new.md").write_text(post("A new post", "2024-12-31", labels=["dasha"]))
+    (site.content / "posts/2024/new.md").write_text(post("A new post", "2024-12-31", labels=["dasha"]), encoding="utf-8")
     assert_same_as_cold(options, tmp_path)
     assert bundles_rewritten(before, search_files(site.output)) == {"en/2024-3"}
 

@@ -77,7 +77,7 @@ def test_dates_in_each_language(site, url, expected):
     ("/ja/", ["ホーム", "ラベル", "ブログ アーカイブ"]),
 ])
 def test_interface_strings_per_language(site, url, words):
-    text = site.out(url).read_text()
+    text = site.out(url).read_text(encoding="utf-8")
     for word in words:
         assert word in text
 
@@ -99,15 +99,15 @@ def test_home_lists_the_default_language_with_links_to_translations(site):
 def test_per_language_homes_and_feeds(site):
     import feedparser
 
-    assert "大沙パーク開園" in site.out("/ja/").read_text()
+    assert "大沙パーク開園" in site.out("/ja/").read_text(encoding="utf-8")
     feed = feedparser.parse(site.out("/ja/feed.xml").read_bytes())
     assert not feed.bozo and [e.title for e in feed.entries] == ["大沙パーク開園"]
     assert feed.feed.language == "ja"
 
 
 def test_cjk_line_breaks_do_not_become_spaces(site):
-    assert "大沙園區今天開幕。" in site.out(VERSIONS["zh-Hant"]).read_text()
-    assert "肇慶市の大規模産業クラスター。" in site.out(VERSIONS["ja"]).read_text()
+    assert "大沙園區今天開幕。" in site.out(VERSIONS["zh-Hant"]).read_text(encoding="utf-8")
+    assert "肇慶市の大規模産業クラスター。" in site.out(VERSIONS["ja"]).read_text(encoding="utf-8")
 
 
 def test_contact_card_links(site):
@@ -128,14 +128,14 @@ def test_contacts_page_and_vcards(site):
     doc = site.html("/contacts/")
     assert [n.text for n in doc.xpath("//div[contains(@class,'contact-card')]/h2")] == [
         "Investment Promotion Bureau of Sihui City", "Investment consultant"]
-    card = vobject.readOne(site.out("/contacts/sihui-bureau.vcf").read_text())
+    card = vobject.readOne(site.out("/contacts/sihui-bureau.vcf").read_text(encoding="utf-8"))
     assert card.version.value == "4.0" and card.fn.value == "Investment Promotion Bureau of Sihui City"
     assert card.org.value == ["Investment Promotion Bureau of Sihui City"]
     assert "Dongcheng Street" in str(card.adr.value.street)
     phones = {t.value: t.params["TYPE"][0] for t in card.contents["tel"]}
     assert phones == {"tel:+867583611228": "work,voice", "tel:+867583611188": "work,fax"}
     assert card.url.value == BASE_URL + "contacts/#contact-sihui-bureau"
-    person = vobject.readOne(site.out("/contacts/consultant.vcf").read_text())
+    person = vobject.readOne(site.out("/contacts/consultant.vcf").read_text(encoding="utf-8"))
     assert person.kind.value == "individual" and person.email.value == "invest@example.org"
     assert "tel:+85267274664" in [t.value for t in person.contents["tel"]]
 
@@ -188,7 +188,7 @@ def test_sitemap_lists_public_pages_with_alternates(site):
     assert BASE_URL + "2024/07/dasha-park.html" in locs and BASE_URL + "404.html" not in locs
     url = tree.xpath("//s:url[s:loc='%s']" % (BASE_URL + "2024/07/dasha-park.html"), namespaces=ns)[0]
     assert {a.get("hreflang") for a in url.xpath("x:link", namespaces=ns)} == {"en", "zh-Hant", "ja", "x-default"}
-    assert "Sitemap: " + BASE_URL + "sitemap.xml" in site.out("/robots.txt").read_text()
+    assert "Sitemap: " + BASE_URL + "sitemap.xml" in site.out("/robots.txt").read_text(encoding="utf-8")
 
 
 def test_search_index_per_language(site):

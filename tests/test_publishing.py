@@ -27,7 +27,7 @@ def test_a_render_failure_half_way_leaves_the_old_site(tmp_path, monkeypatch):
     site = make_site(tmp_path, posts=many_posts(60))
     build(site)
     before = tree_digest(site.output)
-    (site.content / "posts" / "p0001.md").write_text(post("Changed", "2024-02-02", labels=["x"]))
+    (site.content / "posts" / "p0001.md").write_text(post("Changed", "2024-02-02", labels=["x"]), encoding="utf-8")
     original = Renderer.render
     calls = {"n": 0}
 
@@ -49,8 +49,8 @@ def test_a_template_error_names_the_template_and_line(tmp_path):
     templates = tmp_path / "templates"
     templates.mkdir()
     for source in (PROJECT_ROOT / "templates").iterdir():
-        (templates / source.name).write_text(source.read_text())
-    (templates / "404.html").write_text('{% extends "base.html" %}\n{% block content %}\n{{ no_such_value }}\n{% endblock %}\n')
+        (templates / source.name).write_text(source.read_text(encoding="utf-8"), encoding="utf-8")
+    (templates / "404.html").write_text('{% extends "base.html" %}\n{% block content %}\n{{ no_such_value }}\n{% endblock %}\n', encoding="utf-8")
     site = make_site(tmp_path / "site", posts={"a.md": post("A", "2024-01-01", labels=["x"])})
     with pytest.raises(BuildFailed) as failure:
         build(site, templates_dir=templates)
@@ -63,7 +63,7 @@ def test_running_out_of_disk_leaves_the_old_site(tmp_path, monkeypatch):
     site = make_site(tmp_path, posts=many_posts(20))
     build(site)
     before = tree_digest(site.output)
-    (site.content / "posts" / "p0002.md").write_text(post("Changed title", "2024-02-02", labels=["x"]))
+    (site.content / "posts" / "p0002.md").write_text(post("Changed title", "2024-02-02", labels=["x"]), encoding="utf-8")
     real_open = open
     count = {"n": 0}
 
@@ -85,7 +85,7 @@ def test_sigterm_during_a_build_leaves_the_old_site(tmp_path):
     site = make_site(tmp_path, posts=many_posts(1500))
     build(site)
     before = tree_digest(site.output)
-    (site.content / "posts" / "p0003.md").write_text(post("Changed again", "2024-03-03", labels=["x"]))
+    (site.content / "posts" / "p0003.md").write_text(post("Changed again", "2024-03-03", labels=["x"]), encoding="utf-8")
     staging = tmp_path / ".public.zqsite-new"
     process = subprocess.Popen(
         [sys.executable, str(PROJECT_ROOT / "build.py"), "--content", str(site.content), "--output", str(site.output),
@@ -107,7 +107,7 @@ def test_leftovers_of_an_interrupted_build_are_removed_next_time(tmp_path):
     build(site)
     leftover = tmp_path / ".public.zqsite-new"
     (leftover / "half").mkdir(parents=True)
-    (leftover / "half" / "page.html").write_text("partial")
+    (leftover / "half" / "page.html").write_text("partial", encoding="utf-8")
     build(site)
     assert not leftover.exists() and not (tmp_path / ".public.zqsite-old").exists()
 
@@ -121,7 +121,7 @@ def test_output_refuses_folders_zqsite_did_not_make(tmp_path, monkeypatch, where
     target = {"foreign": tmp_path / "mine", "content": site.content, "cwd": tmp_path,
               "home": tmp_path / "home", "parent-of-content": site.root}[where]
     target.mkdir(exist_ok=True)
-    (target / "precious.txt").write_text("keep me")
+    (target / "precious.txt").write_text("keep me", encoding="utf-8")
     before = tree_digest(target)
     from dataclasses import replace
 
@@ -133,7 +133,7 @@ def test_output_refuses_folders_zqsite_did_not_make(tmp_path, monkeypatch, where
 def test_cli_refuses_output_dot(tmp_path):
     site = make_site(tmp_path, posts=many_posts(2))
     result = subprocess.run([sys.executable, str(PROJECT_ROOT / "build.py"), "--content", str(site.content),
-                             "--output", ".", "--config", str(site.config)], cwd=tmp_path, capture_output=True, text=True)
+                             "--output", ".", "--config", str(site.config)], cwd=tmp_path, capture_output=True, text=True, encoding="utf-8")
     assert result.returncode == 1 and "refusing" in result.stderr
     assert (tmp_path / "site.yaml").is_file()
 
@@ -181,12 +181,12 @@ def test_a_template_error_in_a_parallel_render_leaves_the_old_site(tmp_path):
     templates = tmp_path / "templates"
     templates.mkdir()
     for source in (PROJECT_ROOT / "templates").iterdir():
-        (templates / source.name).write_text(source.read_text())
+        (templates / source.name).write_text(source.read_text(encoding="utf-8"), encoding="utf-8")
     site = make_site(tmp_path / "site", posts=many_posts(450))
     build(site, templates_dir=templates, workers=2)
     before = tree_digest(site.output)
     post_template = templates / "post.html"
-    post_template.write_text(post_template.read_text().replace("{{ show_entry(entry", "{{ broken_value.x }}{{ show_entry(entry"))
+    post_template.write_text(post_template.read_text(encoding="utf-8").replace("{{ show_entry(entry", "{{ broken_value.x }}{{ show_entry(entry"), encoding="utf-8")
     with pytest.raises(BuildFailed) as failure:
         build(site, templates_dir=templates, workers=2)
     message = str(failure.value.problems.items[0])

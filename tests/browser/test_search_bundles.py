@@ -95,9 +95,9 @@ def found(browser, base: str, query: str, language: str) -> tuple[list[str], lis
 
 def test_the_split_site_has_many_bundles_per_language(two_sites) -> None:  # noqa: ANN001
     for language, least in (("en", 20), ("zh-hant", 5), ("ja", 5)):
-        manifest = json.loads((Path(two_sites["split-output"]) / "pagefind" / language / "bundles.json").read_text())
+        manifest = json.loads((Path(two_sites["split-output"]) / "pagefind" / language / "bundles.json").read_text(encoding="utf-8"))
         assert len(manifest["bundles"]) >= least, manifest
-        assert json.loads((Path(two_sites["one-output"]) / "pagefind" / language / "bundles.json").read_text()) == {
+        assert json.loads((Path(two_sites["one-output"]) / "pagefind" / language / "bundles.json").read_text(encoding="utf-8")) == {
             "bundles": ["all/"]}
 
 
