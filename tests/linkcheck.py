@@ -252,6 +252,6 @@ def external_loads(output: Path, base_url: str) -> list[ExternalLoad]:
         if rel.startswith("pagefind/"):
             continue  # Pagefind's own UI styles: no page of the site links them
         sheet_url = site.base_url + rel
-        found += [ExternalLoad(rel, "css url()", u) for u in _css_urls(sheet.read_text("utf-8", "replace", encoding="utf-8"))
+        found += [ExternalLoad(rel, "css url()", u) for u in _css_urls(sheet.read_text(encoding="utf-8", errors="replace"))
                   if _is_external(u, sheet_url, site)]
     return found

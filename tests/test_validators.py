@@ -482,7 +482,7 @@ def test_sitemap_hreflang_alternates(built: Built) -> None:
 
 
 def test_robots_txt_names_the_sitemap(built: Built) -> None:
-    text = (built.output / "robots.txt").read_text("utf-8", encoding="utf-8")
+    text = (built.output / "robots.txt").read_text(encoding="utf-8")
     assert f"Sitemap: {built.base_url}sitemap.xml" in text.splitlines()
 
 
