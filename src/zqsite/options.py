@@ -37,7 +37,7 @@ class BuildOptions:
     cache_dir: Path | None = None  # None: .zqsite-cache/ beside the content folder
     workers: int = 0  # processes for Markdown conversion; 0: one per core
     # False: keep the published search index even if posts changed (the preview server's
-    # quick rebuild after an edit; Pagefind re-indexes every post, which takes seconds)
+    # quick rebuild after an edit; Pagefind re-indexes the changed bundles, which takes a moment)
     update_search: bool = True
 
     @property
