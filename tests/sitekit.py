@@ -139,6 +139,15 @@ def post(title: str, date: str | datetime, labels: Iterable[str] = (), language:
     return "\n".join(lines) + "\n\n" + body + "\n"
 
 
+def sihui_posts(count: int, years: int, topics: int, labels: Iterable[str] = (), body: str = ".") -> dict[str, str]:
+    """`count` posts spread over `years` years from 2020, each labelled dasha, one of `topics`
+    topics and `labels`; every fourth names the contact "sihui". `body` ends the first paragraph."""
+    return {f"{2020 + i % years}/p{i:03d}.md": post(
+        f"Post {i} from Sihui", f"{2020 + i % years}-{1 + i % 12:02d}-{1 + i % 28:02d}T08:{i % 60:02d}:00+08:00",
+        labels=["dasha", f"topic-{i % topics}", *labels], contacts=["sihui"] if i % 4 == 0 else [],
+        body=f"Paragraph of post {i}{body}\n\n## Heading\n\nMore words.") for i in range(count)}
+
+
 def page(title: str, slug: str | None = None, body: str = "Page text.", **extra: Any) -> str:
     """The text of a standalone page file."""
     lines = ["---", f"title: {json.dumps(title, ensure_ascii=False)}"]

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from sitekit import PROJECT_ROOT, FIXED_NOW, image_bytes, make_site, page, post
+from sitekit import PROJECT_ROOT, FIXED_NOW, image_bytes, make_site, page, post, sihui_posts
 from test_editor_errors import tree_digest
 from zqsite.pipeline import BuildOptions, build_site
 
@@ -388,10 +388,7 @@ def test_worker_processes_and_one_process_build_the_same_bytes(tmp_path, monkeyp
     import zqsite.render
 
     monkeypatch.setattr(zqsite.render, "ENTRIES_KEPT", 50)
-    posts = {f"{2020 + i % 5}/p{i:03d}.md": post(
-        f"Post {i} from Sihui", f"{2020 + i % 5}-{1 + i % 12:02d}-{1 + i % 28:02d}T08:{i % 60:02d}:00+08:00",
-        labels=["dasha", f"topic-{i % 6}"], contacts=["sihui"] if i % 4 == 0 else [],
-        body=f"Paragraph of post {i}.\n\n## Heading\n\nMore words.") for i in range(300)}
+    posts = sihui_posts(300, years=5, topics=6)
     site = make_site(tmp_path / "site", posts=posts, contacts=CONTACTS)
     options = BuildOptions(content_dir=site.content, output_dir=tmp_path / "parallel", config_path=site.config,
                            now=FIXED_NOW, use_cache=False, workers=2)
@@ -411,10 +408,7 @@ def test_spawned_workers_build_the_same_bytes_as_one_process(tmp_path, monkeypat
     monkeypatch.setenv(workers.START_METHOD_VARIABLE, "spawn")
     monkeypatch.setattr(zqsite.rendering, "PARALLEL_RENDER_THRESHOLD", {"fork": 100, "spawn": 100})
     # 220 posts: above the spawned readers' threshold too.
-    posts = {f"{2020 + i % 3}/p{i:03d}.md": post(
-        f"Post {i} from Sihui", f"{2020 + i % 3}-{1 + i % 12:02d}-{1 + i % 28:02d}T08:{i % 60:02d}:00+08:00",
-        labels=["dasha", f"topic-{i % 5}"], contacts=["sihui"] if i % 4 == 0 else [],
-        body=f"Paragraph of post {i}, 肇慶.\n\n## Heading\n\nMore words.") for i in range(220)}
+    posts = sihui_posts(220, years=3, topics=5, body=", 肇慶.")
     site = make_site(tmp_path / "site", posts=posts, contacts=CONTACTS)
     options = BuildOptions(content_dir=site.content, output_dir=tmp_path / "spawned", config_path=site.config,
                            now=FIXED_NOW, cache_dir=tmp_path / "cache", workers=2)

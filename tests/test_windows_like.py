@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from sitekit import PROJECT_ROOT, make_site, post
+from sitekit import PROJECT_ROOT, make_site, post, sihui_posts
 from test_editor_errors import tree_digest
 
 MODE_FOLDER = PROJECT_ROOT / "tests" / "windows_like"
@@ -63,10 +63,7 @@ print("windows-like")
 
 
 def corpus(count: int) -> dict[str, str]:
-    posts = {f"{2020 + i % 4}/p{i:03d}.md": post(
-        f"Post {i} from Sihui", f"{2020 + i % 4}-{1 + i % 12:02d}-{1 + i % 28:02d}T08:{i % 60:02d}:00+08:00",
-        labels=["dasha", f"topic-{i % 6}", "肇慶"], contacts=["sihui"] if i % 4 == 0 else [],
-        body=f"Paragraph of post {i}: 肇慶市の大規模産業クラスター.\n\n## Heading\n\nMore words.") for i in range(count)}
+    posts = sihui_posts(count, years=4, topics=6, labels=["肇慶"], body=": 肇慶市の大規模産業クラスター.")
     # A file name in Chinese, and a warning that names it (an unknown key).
     posts["2024/大沙新闻.md"] = post("Dasha news", "2024-05-01T10:00:00+08:00", labels=["dasha"],
                                    body="News from Dasha.", colour="blue")
