@@ -130,8 +130,12 @@ class Fingerprints:
         return digest.hexdigest()
 
     def file(self, file: FileSpec) -> str:
+        """The file's fingerprint; "" for inputs a hash cannot see (written every time)."""
+        described = value_digest(file.inputs)
+        if described is None:
+            return ""
         digest = hashlib.sha256(self._theme)
-        digest.update(repr(file.url).encode() + (value_digest(file.inputs) or repr(file.inputs).encode()))
+        digest.update(repr(file.url).encode() + described)
         return digest.hexdigest()
 
     def feed(self, feed: FeedSpec) -> str:
