@@ -19,6 +19,7 @@ from PIL import Image
 
 from sitekit import has_class, post, page, parse_html, site_pages
 from zqsite.models import Contact
+from zqsite import qrcodes
 from zqsite.qrcodes import MODULE_PX, QUIET_ZONE, qr_svg
 from zqsite.vcard import vcard_for_qr
 
@@ -230,3 +231,68 @@ def test_a_label_is_escaped_and_the_code_is_one_svg():
     assert svg.startswith('<svg role="img" aria-label="QR code: &#34;Sihui&#34; &amp; &lt;Dasha&gt;"')
     assert decode(str(svg)) == "https://example.org/?a=1&b=2"
     assert lxml.html.fromstring(str(svg)).get("aria-label") == 'QR code: "Sihui" & <Dasha>'
+
+
+# --- the mask: chosen by zqsite from segno's symbols ----------------------------------------
+
+TEXTS = ["https://example.org/blog/2024/07/sihui-dasha-industrial-park.html", "四会市投资促进局 " * 6,
+         "WIFI:S:x;;", "a" * 300, vcard_for_qr(Contact("x", "Bureau of Sihui City", tel="0758-3611228"))]
+
+
+@pytest.mark.parametrize("text", TEXTS)
+def test_each_mask_gives_the_symbol_segno_draws_with_that_mask(text):
+    import segno
+    for mask in range(8):
+        segno_rows = [bytes(row) for row in segno.make_qr(text, encoding="utf-8", mask=mask).matrix]
+        code = segno.make_qr(text, encoding="utf-8", mask=0)
+        rows_deltas, _ = qrcodes.mask_deltas(code.version, code.error)
+        base = qrcodes.pack([bytes(row) for row in code.matrix])
+        assert qrcodes.unpack(base ^ rows_deltas[mask], len(segno_rows)) == segno_rows
+
+
+def plain_penalty(matrix: list[bytes]) -> int:
+    """The four rules of ISO/IEC 18004 §7.8.3.1 written out module by module (as ZXing's MaskUtil)."""
+    n = len(matrix)
+    columns = [bytes(column) for column in zip(*matrix)]
+    score = 0
+    for line in matrix + columns:
+        run = 1
+        for i in range(1, n + 1):
+            if i < n and line[i] == line[i - 1]:
+                run += 1
+                continue
+            if run >= 5:
+                score += 3 + run - 5
+            run = 1
+        for i in range(n - 6):
+            if list(line[i:i + 7]) == [1, 0, 1, 1, 1, 0, 1]:
+                before = all(line[j] == 0 for j in range(i - 4, i) if 0 <= j < n)
+                after = all(line[j] == 0 for j in range(i + 7, i + 11) if 0 <= j < n)
+                score += 40 if before or after else 0
+    for y in range(n - 1):
+        for x in range(n - 1):
+            if matrix[y][x] == matrix[y][x + 1] == matrix[y + 1][x] == matrix[y + 1][x + 1]:
+                score += 3
+    dark = sum(sum(row) for row in matrix)
+    return score + 10 * (abs(dark * 2 - n * n) * 10 // (n * n))
+
+
+def test_the_packed_penalty_is_the_rules_written_out():
+    import random
+    randomness = random.Random(7)
+    matrices = [[bytes(randomness.random() < share for _ in range(n)) for _ in range(n)]
+                for n, share in [(21, 0.5), (25, 0.2), (29, 0.8), (33, 0.5), (57, 0.5)] for _ in range(6)]
+    matrices.append([bytes([1, 0, 1, 1, 1, 0, 1] + [0] * 14) for _ in range(21)])  # finders at the edge
+    for matrix in matrices:
+        packed = qrcodes.pack(matrix), qrcodes.pack(qrcodes.transpose(matrix))
+        assert qrcodes.penalty(*packed, len(matrix)) == plain_penalty(matrix)
+
+
+@pytest.mark.parametrize("text", TEXTS)
+def test_the_code_has_the_mask_of_the_lowest_penalty_and_reads_back(text):
+    import segno
+    penalties = [plain_penalty([bytes(r) for r in segno.make_qr(text, encoding="utf-8", mask=m).matrix])
+                 for m in range(8)]
+    chosen = [bytes(r) for r in segno.make_qr(text, encoding="utf-8", mask=penalties.index(min(penalties))).matrix]
+    assert qrcodes.symbol_rows(text) == chosen
+    assert decode(str(qr_svg(text, "code"))) == text
