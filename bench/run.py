@@ -509,6 +509,24 @@ def bench_pelican(size: int, seed: int, corpus: Path, repeat: int, settle: float
     return rows
 
 
+def bench_floor(size: int, seed: int, corpus: Path, repeat: int) -> list[Row]:
+    """The floor of a cold build (issue 18): Python-Markdown `extra` converting every body on
+    every core, plus writing as many files of the same sizes as zqsite's last build of this
+    corpus left in its output (see bench/floor.py)."""
+    import floor
+
+    output = WORK / f"zqsite-{size}-seed{seed}" / "public"
+    sizes = [(p.relative_to(output).as_posix(), p.stat().st_size) for p in output.rglob("*") if p.is_file()]
+    posts = sorted(str(p) for p in (corpus / "posts").rglob("*.md"))
+    cores = os.cpu_count() or 1
+    row = Row(size, f"floor (Markdown on {cores} cores + writing)", "cold")
+    for index in range(1, repeat + 1):
+        seconds = floor.markdown_wall(posts, cores) + floor.write_wall(sizes)
+        row.add(Measure(seconds, 0, 0, 0, "", ""), len(sizes), sum(size for _, size in sizes))
+        say(f"  {size} floor {index}/{repeat}: {seconds:.2f} s")
+    return [row]
+
+
 def bench_hugo(size: int, seed: int, corpus: Path, repeat: int, settle: float, peers: Peers) -> list[Row]:
     site = cached(WORK / f"hugo-{size}-seed{seed}", f"hugo {size} {seed}",
                   lambda: generate.export_hugo(corpus, WORK / f"hugo-{size}-seed{seed}"))
@@ -561,6 +579,9 @@ def table(rows: list[Row]) -> str:
         median = row.median
         off = find.get((row.tool.removesuffix(" (search)"), row.scenario)) if row.tool.endswith(" (search)") else None
         versus = f", {median / off.median:.2f}× search off" if off is not None and off.measures else ""
+        floor_row = next((r for r in rows if r.size == row.size and r.tool.startswith("floor") and r.measures), None)
+        if floor_row is not None and row.tool.startswith("zqsite") and row.scenario == "cold" and row.measures:
+            versus += f", {median / floor_row.median:.2f}× the floor"
         lines.append(
             f"| {row.size} | {row.tool} | {row.scenario}{' (' + row.error + ')' if row.error else ''}{versus} "
             f"| {median:.2f} | {min(seconds):.2f}–{max(seconds):.2f} "
@@ -596,6 +617,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="smoke test: 200 posts, one run of each")
     parser.add_argument("--search", action="store_true",
                         help="zqsite a second time with the search index on (one cold build, every change scenario)")
+    parser.add_argument("--floor", action="store_true",
+                        help="a floor row per size: Python-Markdown on every core plus writing the files")
     parser.add_argument("--start-methods", default="",
                         help="zqsite once per worker start method, e.g. fork,spawn (default: zqsite's own choice)")
     args = parser.parse_args(argv)
@@ -627,6 +650,9 @@ def main(argv: list[str] | None = None) -> int:
         say(f"[{size} posts] zqsite{' (' + ', '.join(methods) + ')' if methods != [''] else ''}")
         for method in methods:
             rows += bench_zqsite(size, args.seed, corpus, repeat, settle, notes, method)
+        if args.floor:
+            say(f"[{size} posts] the floor")
+            rows += bench_floor(size, args.seed, corpus, repeat)
         if args.search:
             say(f"[{size} posts] zqsite with the search index")
             rows += bench_zqsite(size, args.seed, corpus, repeat, settle, notes, search=True)

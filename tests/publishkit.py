@@ -9,7 +9,6 @@ RCLONE_* environment variables as an editor's would be.
 from __future__ import annotations
 
 import http.client
-import os
 import re
 import subprocess
 import threading

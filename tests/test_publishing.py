@@ -81,6 +81,32 @@ def test_running_out_of_disk_leaves_the_old_site(tmp_path, monkeypatch):
     assert not list(tmp_path.glob(".public.zqsite-*"))
 
 
+def test_a_kept_file_that_cannot_be_linked_or_copied_fails_the_build_and_leaves_the_old_site(tmp_path, monkeypatch):
+    # Unchanged files are linked on the writer's thread (zqsite.linking): its failure must still
+    # fail the build, before the swap.
+    from zqsite import linking
+
+    site = make_site(tmp_path, posts=many_posts(20))
+    build(site)
+    before = tree_digest(site.output)
+    (site.content / "posts" / "p0002.md").write_text(post("Changed title", "2024-02-02", labels=["x"]), encoding="utf-8")
+    calls = {"n": 0}
+
+    def failing_link(source, target):  # noqa: ANN001, ANN202
+        calls["n"] += 1
+        if calls["n"] == 3:
+            raise OSError(errno.EIO, "Input/output error")
+        linking.os.link(source, target)
+
+    monkeypatch.setattr(linking, "link_or_copy", failing_link)
+    monkeypatch.setattr(writer_module, "link_or_copy", failing_link)
+    with pytest.raises(OSError, match="Input/output error"):
+        build(site)
+    assert calls["n"] >= 3
+    assert tree_digest(site.output) == before
+    assert not list(tmp_path.glob(".public.zqsite-*"))
+
+
 def test_sigterm_during_a_build_leaves_the_old_site(tmp_path):
     site = make_site(tmp_path, posts=many_posts(1500))
     build(site)

@@ -25,6 +25,7 @@ PAD = 4  # light modules packed around each line: the quiet zone the finder-like
 MASKS = range(8)
 
 
+@lru_cache(maxsize=512)  # a contact's codes are on many pages; a post's on its own
 def qr_svg(text: str, label: str) -> Markup:
     """`text` as a QR code: an `<svg role="img">` whose `aria-label` is `label`.
 

@@ -33,8 +33,16 @@ class Phone:
 
 @dataclass(frozen=True)
 class QrCode:
-    svg: Markup  # an <svg role="img"> whose label says what the code holds
+    """A code as its inputs: the symbol is drawn only when a page that shows it is rendered
+    (a kept page, or one only fingerprinted, costs nothing)."""
+
+    text: str  # what the code holds
+    label: str  # its accessible name: what it holds, in words
     caption: str  # the line shown under it: what to do with it
+
+    @property
+    def svg(self) -> Markup:
+        return qr_svg(self.text, self.label)
 
 
 @dataclass(frozen=True)
@@ -174,7 +182,7 @@ class ViewMaker:
         """The QR code of a post's canonical address, for its own page."""
         words = i18n.messages(post.language)
         url = self.absolute(post.url)
-        return QrCode(qr_svg(url, words["qr_post_label"].format(url=url)), words["qr_post_caption"])
+        return QrCode(url, words["qr_post_label"].format(url=url), words["qr_post_caption"])
 
     def card(self, contact: Contact, language: str) -> ContactCard:
         # The contact itself, not its id: one-off contacts of different posts share ids ("inline-1").
@@ -207,9 +215,9 @@ class ViewMaker:
 
     def _contact_codes(self, contact: Contact, language: str) -> tuple[QrCode, ...]:
         words = i18n.messages(language)
-        codes = [QrCode(qr_svg(vcard_for_qr(contact, contact.website), words["qr_contact_label"].format(name=contact.name)),
+        codes = [QrCode(vcard_for_qr(contact, contact.website), words["qr_contact_label"].format(name=contact.name),
                         words["qr_contact_caption"])]
         if contact.wechat:  # plain text: WeChat's scanner shows it, to copy into "Add Contacts"
-            codes.append(QrCode(qr_svg(contact.wechat, words["qr_wechat_label"].format(id=contact.wechat)),
+            codes.append(QrCode(contact.wechat, words["qr_wechat_label"].format(id=contact.wechat),
                                 words["qr_wechat_caption"]))
         return tuple(codes)

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Iterable
 
 from zqsite.errors import OutputError
+from zqsite.linking import BackgroundLinker, link_or_copy
 from zqsite.urls import windows_name_problem
 
 log = logging.getLogger(__name__)
@@ -96,6 +97,7 @@ class SiteWriter:
         self._folded: dict[str, str] = {}  # each file's path in lower case -> the path
         self._kept: list[str] = []  # unchanged files not yet linked into staging
         self._staged = False
+        self._linker: BackgroundLinker | None = None  # links kept files while the build goes on
         self._staging_prefix = str(self.staging) + os.sep
         self._dirs: set[str] = set()
         self._counts = {"written": 0, "unchanged": 0}
@@ -111,6 +113,10 @@ class SiteWriter:
 
     def __exit__(self, exc_type, exc, tb) -> None:  # noqa: ANN001
         if self.stats is None:  # not committed: the published site stays as it was
+            try:
+                self._finish_links()
+            except Exception:  # noqa: BLE001 - the build failed already; this is the clean-up
+                pass
             shutil.rmtree(self.staging, ignore_errors=True)
 
     def _published_size(self, rel: str) -> int | None:
@@ -157,13 +163,23 @@ class SiteWriter:
             (self.staging / MARKER).write_bytes(MARKER_TEXT)
         self._staged = True
         for rel in self._kept:
-            self._link(rel)
+            self._link_later(rel)
         self._kept.clear()
+
+    def _link_later(self, rel: str) -> None:
+        if self._linker is None:
+            self._linker = BackgroundLinker(self._link)
+        self._linker.add(rel)
+
+    def _finish_links(self) -> None:
+        linker, self._linker = self._linker, None
+        if linker is not None:
+            linker.finish()
 
     def _keep(self, rel: str) -> None:
         self._counts["unchanged"] += 1
         if self._staged:
-            self._link(rel)
+            self._link_later(rel)
         else:
             self._kept.append(rel)
 
@@ -201,9 +217,11 @@ class SiteWriter:
         return written
 
     def stage(self) -> None:
-        """Makes the staging folder now (before worker processes put files into it)."""
+        """Makes the staging folder now, before worker processes put files into it: with every
+        link made, so that no thread runs while the workers are forked."""
         if not self._staged:
             self._stage()
+        self._finish_links()
 
     def keep_if_published(self, rel: str, size: int) -> bool:
         """Keeps a published file without reading it (the caller knows its content is unchanged);
@@ -251,6 +269,9 @@ class SiteWriter:
         deleted = len(self._old_files - self._done)
         if not self._staged and (deleted or not self.output.is_dir()):
             self._stage()  # files to remove, or a first build: a new tree is published
+        self._finish_links()
+        if STOP_REQUESTED.is_set():  # asked while the last links were made
+            raise KeyboardInterrupt
         if self._staged:
             if self.output.exists():
                 if not _exchange(self.staging, self.output):
@@ -308,15 +329,6 @@ def _remove_soon(folder: Path, output: Path) -> None:
                          stderr=subprocess.DEVNULL, **detached)
     except OSError:  # no process to spare: remove it now
         shutil.rmtree(doomed, ignore_errors=True)
-
-
-def link_or_copy(source: str, target: str) -> None:
-    """A hard link, or where the file system has none (FAT and exFAT drives, many network
-    shares) or refuses one, a copy with the same bytes and modification time."""
-    try:
-        os.link(source, target)
-    except OSError:
-        shutil.copy2(source, target)
 
 
 def list_files(root: Path) -> set[str]:
