@@ -365,6 +365,10 @@ def zqsite_help(python: str) -> str:
     return result.stdout
 
 
+# The files of zqsite's last cold build of each corpus size, (path, bytes): what the floor writes.
+COLD_OUTPUT_FILES: dict[int, list[tuple[str, int]]] = {}
+
+
 def bench_zqsite(size: int, seed: int, corpus: Path, repeat: int, settle: float, notes: list[str],
                  method: str = "", search: bool = False) -> list[Row]:
     """`method`: the worker processes' start method (ZQSITE_START_METHOD), "" for zqsite's own choice;
@@ -423,6 +427,8 @@ def bench_zqsite(size: int, seed: int, corpus: Path, repeat: int, settle: float,
             move_aside(default_cache)
         if not build(cold, rows, index):
             return rows
+    COLD_OUTPUT_FILES[size] = [(p.relative_to(output).as_posix(), p.stat().st_size)
+                               for p in output.rglob("*") if p.is_file()]
     empty_trash(settle)
 
     nochange = Row(size, tool, "no change")
@@ -509,14 +515,13 @@ def bench_pelican(size: int, seed: int, corpus: Path, repeat: int, settle: float
     return rows
 
 
-def bench_floor(size: int, seed: int, corpus: Path, repeat: int) -> list[Row]:
+def bench_floor(size: int, corpus: Path, repeat: int) -> list[Row]:
     """The floor of a cold build (issue 18): Python-Markdown `extra` converting every body on
     every core, plus writing as many files of the same sizes as zqsite's last build of this
     corpus left in its output (see bench/floor.py)."""
     import floor
 
-    output = WORK / f"zqsite-{size}-seed{seed}" / "public"
-    sizes = [(p.relative_to(output).as_posix(), p.stat().st_size) for p in output.rglob("*") if p.is_file()]
+    sizes = COLD_OUTPUT_FILES[size]
     posts = sorted(str(p) for p in (corpus / "posts").rglob("*.md"))
     cores = os.cpu_count() or 1
     row = Row(size, f"floor (Markdown on {cores} cores + writing)", "cold")
@@ -650,9 +655,9 @@ def main(argv: list[str] | None = None) -> int:
         say(f"[{size} posts] zqsite{' (' + ', '.join(methods) + ')' if methods != [''] else ''}")
         for method in methods:
             rows += bench_zqsite(size, args.seed, corpus, repeat, settle, notes, method)
-        if args.floor:
+        if args.floor and size in COLD_OUTPUT_FILES:
             say(f"[{size} posts] the floor")
-            rows += bench_floor(size, args.seed, corpus, repeat)
+            rows += bench_floor(size, corpus, repeat)
         if args.search:
             say(f"[{size} posts] zqsite with the search index")
             rows += bench_zqsite(size, args.seed, corpus, repeat, settle, notes, search=True)
