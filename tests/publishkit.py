@@ -109,9 +109,11 @@ def stamps(folder: Path) -> dict[str, tuple[int, int]]:
     return found
 
 
-def tree_bytes(folder: Path, skip: tuple[str, ...] = (".zqsite-output",)) -> dict[str, bytes]:
+def tree_bytes(folder: Path) -> dict[str, bytes]:
+    """The files of a folder but zqsite's own (the output marker, the search index's stamps),
+    which are not published."""
     return {path.relative_to(folder).as_posix(): path.read_bytes() for path in folder.rglob("*")
-            if path.is_file() and path.name not in skip}
+            if path.is_file() and not path.name.startswith(".zqsite")}
 
 
 def empty_folders(folder: Path) -> list[str]:

@@ -94,7 +94,7 @@ def test_serve_rebuilds_on_change_and_serves_only_the_output(tmp_path):
         assert status == 200 and "First title" in body and "__zqsite/status" in body  # live-reload script
         assert server.url in body  # built with the server's own address as base_url
 
-        stamp = tmp_path / "preview" / "pagefind" / "en" / "2024-1" / "zqsite-input.sha256"
+        stamp = tmp_path / "preview" / "pagefind" / "en" / "2024-1" / ".zqsite-input.sha256"
         indexed = stamp.read_bytes()
         build_number = server.state.build
         (site.content / "posts" / "a.md").write_text(post("First title", "2024-01-01", labels=["x"], body="Edited body."), encoding="utf-8")

@@ -232,7 +232,7 @@ def test_contacts_keep_every_value_as_written(tmp_path):
     assert 'href="tel:+86758123456"' in card  # 0758… is a Chinese number, not octal
     assert "+86 758 3611188" in card and ">0123<" in card
     vcard = site.out("/contacts/wa.vcf").read_text(encoding="utf-8")
-    assert "tel:+85267274664" in vcard
+    assert "TEL;TYPE=CELL:+85267274664" in vcard and "https://wa.me/85267274664" in vcard
 
 
 def test_malformed_contact_entry_names_its_line(tmp_path):

@@ -74,7 +74,7 @@ def test_each_forbidden_character_is_removed_from_each_field_with_a_warning(tmp_
         assert f"Body {i}." in doc.xpath("string(//*[contains(@class,'e-content')])")
         assert site.out(f"/label/l{i}/").is_file()
         assert f"Bureau {i}" in site.out("/contacts/").read_text(encoding="utf-8")
-        assert f'tel:+867583611228' in site.out(f"/contacts/c{i}.vcf").read_text(encoding="utf-8")
+        assert "TEL;TYPE=WORK,VOICE:+86 758 3611228" in site.out(f"/contacts/c{i}.vcf").read_text(encoding="utf-8")
     forbidden = re.compile("[" + "".join(FORBIDDEN) + "]")
     for path in site.output.rglob("*"):
         if path.is_file() and path.suffix in (".html", ".xml", ".vcf", ".json", ".txt"):

@@ -332,7 +332,7 @@ def test_a_build_told_not_to_update_the_search_index_keeps_the_published_one(wor
     # The preview server's quick rebuild after an edit: the page shows the edit at once, the
     # search index (Pagefind re-indexes a bundle) is brought up to date by the next build.
     site, options, tmp_path = workspace
-    stamp = site.output / "pagefind" / "en" / "2023-1" / "zqsite-input.sha256"
+    stamp = site.output / "pagefind" / "en" / "2023-1" / ".zqsite-input.sha256"
     before = stamp.read_bytes()
     index_files = search_files(site.output)
     edit(site.content / "posts/2023/p04.md", "Paragraph one of post 4.", "Searchable new words.")

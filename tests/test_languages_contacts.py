@@ -129,15 +129,39 @@ def test_contacts_page_and_vcards(site):
     assert [n.text for n in doc.xpath("//div[contains(@class,'contact-card')]/h2")] == [
         "Investment Promotion Bureau of Sihui City", "Investment consultant"]
     card = vobject.readOne(site.out("/contacts/sihui-bureau.vcf").read_text(encoding="utf-8"))
-    assert card.version.value == "4.0" and card.fn.value == "Investment Promotion Bureau of Sihui City"
+    # 3.0, which Android's Contacts app imports (it refuses 4.0; see vcard.py)
+    assert card.version.value == "3.0" and card.fn.value == "Investment Promotion Bureau of Sihui City"
     assert card.org.value == ["Investment Promotion Bureau of Sihui City"]
+    assert card.x_abshowas.value == "COMPANY"
     assert "Dongcheng Street" in str(card.adr.value.street)
-    phones = {t.value: t.params["TYPE"][0] for t in card.contents["tel"]}
-    assert phones == {"tel:+867583611228": "work,voice", "tel:+867583611188": "work,fax"}
+    phones = {t.value: t.params["TYPE"] for t in card.contents["tel"]}
+    assert phones == {"+86 758 3611228": ["WORK", "VOICE"], "+86 758 3611188": ["WORK", "FAX"]}
     assert card.url.value == BASE_URL + "contacts/#contact-sihui-bureau"
     person = vobject.readOne(site.out("/contacts/consultant.vcf").read_text(encoding="utf-8"))
-    assert person.kind.value == "individual" and person.email.value == "invest@example.org"
-    assert "tel:+85267274664" in [t.value for t in person.contents["tel"]]
+    assert person.version.value == "3.0" and person.email.value == "invest@example.org"
+    assert "x-abshowas" not in person.contents and person.n.value.family == person.fn.value
+    assert ("+852 67274664", ["CELL"]) in [(t.value, t.params["TYPE"]) for t in person.contents["tel"]]
+    assert person.impp.value == "https://wa.me/85267274664"
+
+
+def test_a_downloaded_vcard_is_3_0_and_keeps_cjk_text_whole_across_folded_lines(tmp_path):
+    name = "四会市投资促进局（肇庆）"
+    address = "中国广东省肇庆市四会市东城街道行政中心三楼, 投资促进局办公室; 邮编 526200 \\ 大厅，" * 3
+    fields = {"name": name, "address": address, "tel": "0758-3611228", "note": "一\n二"}
+    contacts = "zh:\n" + "".join(f"  {key}: {json.dumps(value, ensure_ascii=False)}\n" for key, value in fields.items())
+    site = make_site(tmp_path, posts={"a.md": post("A", "2024-01-01", labels=["x"], contacts=["zh"])}, contacts=contacts)
+    build(site)
+    data = site.out("/contacts/zh.vcf").read_bytes()
+    assert data.endswith(b"END:VCARD\r\n") and b"\n" not in data.replace(b"\r\n", b"")  # CRLF only
+    lines = data.split(b"\r\n")[:-1]
+    assert lines[:2] == [b"BEGIN:VCARD", b"VERSION:3.0"] and b"CHARSET" not in data
+    assert len(lines) > 8 and max(len(line) for line in lines) <= 75  # folded, at 75 octets at most
+    assert all(line.decode("utf-8") for line in lines)  # no character split between two lines
+    card = vobject.readOne(data.decode("utf-8"))
+    assert card.version.value == "3.0" and card.fn.value == name and card.org.value == [name]
+    assert card.n.value.family == "" and card.adr.value.street == address  # intact after unfolding
+    assert card.adr.params["TYPE"] == ["WORK"] and card.note.value == "一\n二"
+    assert [(t.value, t.params["TYPE"]) for t in card.contents["tel"]] == [("+86 758 3611228", ["WORK", "VOICE"])]
 
 
 def json_ld(doc):

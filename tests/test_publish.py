@@ -22,6 +22,7 @@ from zqsite.cli import main
 from zqsite.publish.plan import CACHE_LONG, CACHE_SHORT
 from zqsite.publish.rclone import find_rclone
 from zqsite.publish.record import record_dir
+from zqsite.search import STAMP
 from zqsite.writer import MARKER, staging_dir
 
 CONTACTS = 'sihui-bureau:\n  name: "Investment Promotion Bureau of Sihui City"\n  tel: "0086-758-3611228"\n'
@@ -92,6 +93,9 @@ def test_publish_puts_the_build_on_s3_byte_for_byte(tmp_path, s3, capsys):
     files = tree_bytes(site.output)
     assert tree_bytes(s3.served) == files
     assert MARKER not in os.listdir(s3.served)
+    stamps_built = [p for p in site.output.rglob("*.sha256") if p.name == STAMP]
+    assert stamps_built and all(p.parent.parent.parent.name == "pagefind" for p in stamps_built)
+    assert not [p for p in s3.served.rglob("*") if "sha256" in p.name]  # no search stamp is served
     summary = out.strip().splitlines()[-1]
     assert summary.startswith(f"uploaded {len(files)} files (")
     assert summary.endswith(f"deleted 0, 0 unchanged; {summary.split('; ')[1]}")

@@ -6,9 +6,11 @@ import pytest
 
 from zqsite.config import load_config
 from zqsite.publish.plan import CACHE_LONG, CACHE_MEDIA, CACHE_SHORT, emptied_folders, plan_publish, upload_of
-from zqsite.publish.record import BuiltFile
+from zqsite.publish.record import BuiltFile, scan_site
 from zqsite.publish.rclone import classify
 from zqsite.publish.target import TargetError, parse_target
+from zqsite.search import STAMP
+from zqsite.writer import MARKER
 
 
 @pytest.mark.parametrize("text, remote, path, parent", [
@@ -98,6 +100,22 @@ def test_the_plan_uploads_changes_in_phases_and_deletes_only_what_zqsite_publish
     assert "p/about.html" in [u.rel for u in pending.uploads] and "2024/01/half.html" in pending.deletions
     verify = plan_publish(site, held, ours=set(), delete_strays=True)
     assert verify.deletions == ["2023/05/gone.html", "someone-elses.txt"]
+
+
+def test_the_search_stamps_are_not_uploaded_and_the_old_published_ones_are_deleted(tmp_path):
+    bundle = tmp_path / "pagefind" / "en" / "2024-1"
+    bundle.mkdir(parents=True)
+    (tmp_path / MARKER).write_bytes(b"m")
+    (tmp_path / "index.html").write_bytes(b"<p>")
+    (bundle / "pagefind-entry.json").write_bytes(b"{}")
+    (bundle / STAMP).write_bytes(b"digest")
+    site = scan_site(tmp_path, {})
+    assert sorted(site) == ["index.html", "pagefind/en/2024-1/pagefind-entry.json"]
+    # An earlier zqsite named the stamp without the dot, and published it: the next publish deletes it.
+    old = "pagefind/en/2024-1/zqsite-input.sha256"
+    held = {rel: (f.size, f.md5) for rel, f in site.items()} | {old: (6, "d")}
+    plan = plan_publish(site, held, ours=set(held))
+    assert (plan.uploads, plan.deletions) == ([], [old])
 
 
 def test_emptied_folders_are_the_topmost_ones_left_without_files():

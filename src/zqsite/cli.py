@@ -8,11 +8,16 @@ import os
 import signal
 import sys
 from pathlib import Path
-from typing import Sequence
+from typing import TYPE_CHECKING, Sequence
 
 from zqsite.errors import BuildFailed, OutputError, Problem
-from zqsite.pipeline import PROJECT_ROOT, BuildOptions, build_site, load_site
+from zqsite.options import PROJECT_ROOT, default_config_path
 from zqsite.writer import STOP_REQUESTED
+
+# The build pipeline (and what it imports) is imported by the commands that build: `publish`,
+# `clean` and `--help` need none of it.
+if TYPE_CHECKING:
+    from zqsite.options import BuildOptions
 
 COMMANDS = ("build", "check", "new", "serve", "clean", "publish", "import-blogger", "import-text")
 
@@ -101,7 +106,6 @@ def _parser() -> argparse.ArgumentParser:
     clean.add_argument("--output", type=Path, default=PROJECT_ROOT / "public", metavar="DIR")
     clean.set_defaults(run=_run_clean)
 
-    from zqsite.pipeline import default_config_path
     from zqsite.publish.cli import add_publish_command
 
     add_publish_command(commands, default_output=PROJECT_ROOT / "public", default_config=default_config_path)
@@ -116,6 +120,8 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _options(args: argparse.Namespace, output: Path | None = None) -> BuildOptions:
+    from zqsite.options import BuildOptions
+
     return BuildOptions(content_dir=args.content, output_dir=output or PROJECT_ROOT / "public",
                         config_path=args.config, include_drafts=args.drafts,
                         include_future=args.future, strict=args.strict,
@@ -123,6 +129,8 @@ def _options(args: argparse.Namespace, output: Path | None = None) -> BuildOptio
 
 
 def _run_build(args: argparse.Namespace) -> int:
+    from zqsite.pipeline import build_site
+
     options = _options(args, args.output)
     show_progress = not args.quiet
     try:
@@ -152,6 +160,8 @@ def _run_build(args: argparse.Namespace) -> int:
 
 
 def _run_check(args: argparse.Namespace) -> int:
+    from zqsite.pipeline import load_site
+
     options = _options(args)
     try:
         site = load_site(options)
@@ -169,7 +179,6 @@ def _run_new(args: argparse.Namespace) -> int:
     from zqsite.authoring import NewPostError, new_post
     from zqsite.config import load_config
     from zqsite.errors import Problems
-    from zqsite.pipeline import default_config_path
     from zqsite.registry import read_contacts
 
     config_path = args.config or default_config_path()

@@ -36,7 +36,10 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 SEARCH_ROOT = "pagefind"
 MANIFEST = "bundles.json"
-STAMP = "zqsite-input.sha256"
+# The digest of a bundle's posts, kept beside the bundle (so it is published, and replaced, with
+# it in the same swap). Named as every file of zqsite's own is (".zqsite…"): `zqsite publish`
+# never uploads it, and many hosts refuse to serve a dot file anyway.
+STAMP = ".zqsite-input.sha256"
 # Pagefind's own search interfaces: the search page uses pagefind.js alone.
 _UNUSED_FILES = ("pagefind-ui.", "pagefind-component-ui.", "pagefind-modular-ui.", "pagefind-highlight.")
 

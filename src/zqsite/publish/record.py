@@ -134,5 +134,6 @@ def file_md5(path: str) -> str:
 
 
 def _is_ours(name: str) -> bool:
-    """zqsite's own files (marker, build cache, staging and trash folders) are never published."""
+    """zqsite's own files (marker, build cache, staging and trash folders, the search index's
+    stamps) are never published."""
     return name == MARKER or name.startswith(".zqsite") or (name.startswith(".") and ".zqsite-" in name)
