@@ -1,0 +1,102 @@
+"""Two commits' build times side by side, in one sitting: the way to show that a change of
+zqsite's code made no build slower (issue 14 asks for it).
+
+    .venv/bin/python bench/ab.py BEFORE AFTER [--posts 10000] [--seed 1] [--repeat 3]
+
+Each commit is checked out into a git worktree (AFTER may be `.`, the working tree) and run
+with this interpreter from its own src/. Rounds alternate the two commits, so that a change in
+the machine's load falls on both: per round, for each commit, a cold build (no output, no
+cache), a one-post body edit and a title change of the same post (the post of bench/run.py's
+change scenarios), whole-process wall time. Prints medians and the AFTER ÷ BEFORE ratio.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import run as bench  # noqa: E402  (corpus_for, Target, the tools' environment)
+
+SCENARIOS = ("cold", "body edit", "title change")
+
+
+def timed_build(code: Path, content: Path, site: Path) -> float:
+    command = [sys.executable, str(code / "build.py"), "--content", str(content), "--output", str(site / "public"),
+               "--config", str(content / "site.yaml"), "--cache-dir", str(site / "cache"), "-q"]
+    env = dict(bench.TOOL_ENVIRONMENT, PYTHONPATH=str(code / "src"))  # its own code, not the installed one
+    started = time.perf_counter()
+    result = subprocess.run(command, cwd=code, capture_output=True, encoding="utf-8", errors="replace", env=env)
+    seconds = time.perf_counter() - started
+    if result.returncode != 0:
+        sys.exit(f"ab: the build with {code} failed:\n{result.stderr[-3000:]}")
+    time.sleep(2)  # the replaced tree is removed in the background: let it finish untimed
+    return seconds
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("before")
+    parser.add_argument("after")
+    parser.add_argument("--posts", type=int, default=10000)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    bench.WORK.mkdir(parents=True, exist_ok=True)
+    corpus = bench.corpus_for(args.posts, args.seed)
+    work = bench.WORK / "ab"
+    shutil.rmtree(work, ignore_errors=True)
+    content = work / "content"
+    shutil.copytree(corpus, content)
+    target = content / bench.Target.choose(corpus).rel
+    original = target.read_text(encoding="utf-8")
+    times: dict[tuple[str, str], list[float]] = {}
+    with tempfile.TemporaryDirectory(prefix="zqsite-ab-") as tmp:
+        codes = {}
+        for rev in (args.before, args.after):
+            if rev == ".":
+                codes[rev] = bench.PROJECT
+                continue
+            codes[rev] = Path(tmp) / rev
+            subprocess.run(["git", "worktree", "add", "--detach", str(codes[rev]), rev], cwd=bench.PROJECT,
+                           check=True, capture_output=True)
+        try:
+            for round_number in range(1, args.repeat + 1):
+                target.write_text(original, encoding="utf-8")
+                for rev, code in codes.items():
+                    shutil.rmtree(work / rev.replace("/", "_"), ignore_errors=True)
+                for scenario in SCENARIOS:
+                    if scenario == "body edit":
+                        target.write_text(original + f"\nOne more sentence, round {round_number}.\n", encoding="utf-8")
+                    elif scenario == "title change":
+                        text = target.read_text(encoding="utf-8")
+                        target.write_text(text.replace("title: ", f"title: Round {round_number} ", 1), encoding="utf-8")
+                    for rev, code in codes.items():
+                        seconds = timed_build(code, content, work / rev.replace("/", "_"))
+                        times.setdefault((rev, scenario), []).append(seconds)
+                        print(f"round {round_number} {rev} {scenario}: {seconds:.2f} s", flush=True)
+        finally:
+            target.write_text(original, encoding="utf-8")
+            for rev, code in codes.items():
+                if code != bench.PROJECT:
+                    subprocess.run(["git", "worktree", "remove", "--force", str(code)], cwd=bench.PROJECT,
+                                   capture_output=True)
+    print(f"\n{args.posts} posts, medians of {args.repeat}, load average {os.getloadavg()[0]:.1f}")
+    print(f"| scenario | {args.before} | {args.after} | after ÷ before |\n|---|---:|---:|---:|")
+    for scenario in SCENARIOS:
+        before = statistics.median(times[(args.before, scenario)])
+        after = statistics.median(times[(args.after, scenario)])
+        print(f"| {scenario} | {before:.2f} s | {after:.2f} s | {after / before:.2f} |")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
