@@ -36,6 +36,17 @@ def test_value_digest_describes_plain_values_and_refuses_what_it_cannot_see():
     assert value_digest([object()]) is None
 
 
+def test_value_digest_tells_subclasses_and_nesting_apart_on_its_fast_paths():
+    from markupsafe import Markup
+
+    assert value_digest(Markup("<b>x</b>")) != value_digest("<b>x</b>")  # markup is not the same text
+    assert value_digest((("a",), "b")) != value_digest(("a", ("b",)))
+    assert value_digest([1, 2]) != value_digest((1, 2))
+    assert value_digest(True) != value_digest(1)
+    twice = [Chrome("a", ("b",)), Chrome("a", ("b",))]
+    assert value_digest(twice) == value_digest([Chrome("a", ("b",))] * 2)  # a dataclass, the second time too
+
+
 def test_a_page_of_values_is_fingerprinted_by_its_values():
     marks = fingerprints()
     first = marks.page(PageSpec("/p/about.html", "page.html", "en", {"title": "About", "n": 1}))

@@ -29,30 +29,49 @@ if TYPE_CHECKING:  # the incremental rules need no templates: a renderer is only
     from zqsite.render import Chrome
 
 
+_LEAF_TYPES = (str, int, float, bool, bytes, date, datetime, enum.Enum)
+_EXACT_LEAVES = frozenset({str, int, float, bool, bytes, date, datetime, type(None)})
+_FIELDS: dict[type, tuple[str, tuple[str, ...]]] = {}  # dataclass -> (its heading, its field names)
+
+
 def value_digest(value: Any) -> bytes | None:
     """A stable description of plain values (text, numbers, dates, tuples, lists, dicts,
     dataclasses of them); None if `value` holds anything else (a function, an object without
     declared fields), whose content a hash cannot see."""
     parts: list[str] = []
+    append = parts.append
     stack = [value]
+    pop, extend = stack.pop, stack.extend
     while stack:
-        item = stack.pop()
-        if item is None or isinstance(item, (str, int, float, bool, bytes, date, datetime, enum.Enum)):
-            parts.append(f"{type(item).__name__}:{item!r}")
+        item = pop()
+        kind = type(item)
+        # The common exact types first: a title change fingerprints every page (16,000 at 10,000 posts).
+        if kind in _EXACT_LEAVES:
+            append(f"{kind.__name__}:{item!r}")
+        elif kind is tuple or kind is list:
+            append(f"{kind.__name__}[{len(item)}]")
+            extend(reversed(item))
+        elif kind in _FIELDS:
+            heading, names = _FIELDS[kind]
+            append(heading)
+            extend([getattr(item, name) for name in reversed(names)])
+        elif item is None or isinstance(item, _LEAF_TYPES):
+            append(f"{kind.__name__}:{item!r}")
         elif isinstance(item, (tuple, list)):
-            parts.append(f"{type(item).__name__}[{len(item)}]")
-            stack.extend(reversed(item))
+            append(f"{kind.__name__}[{len(item)}]")
+            extend(reversed(item))
         elif isinstance(item, dict):
-            parts.append(f"dict[{len(item)}]")
+            append(f"dict[{len(item)}]")
             for key in sorted(item, key=repr):
                 stack += [item[key], key]
         elif isinstance(item, (set, frozenset)):
-            parts.append(f"set[{len(item)}]")
-            stack.extend(sorted(item, key=repr))
+            append(f"set[{len(item)}]")
+            extend(sorted(item, key=repr))
         elif dataclasses.is_dataclass(item) and not isinstance(item, type):
-            names = [f.name for f in dataclasses.fields(item)]
-            parts.append(f"{type(item).__qualname__}{names}")
-            stack.extend(reversed([getattr(item, name) for name in names]))
+            names = tuple(f.name for f in dataclasses.fields(item))
+            _FIELDS[kind] = (f"{kind.__qualname__}{list(names)}", names)
+            append(_FIELDS[kind][0])
+            extend([getattr(item, name) for name in reversed(names)])
         else:
             return None
     return "\n".join(parts).encode()
