@@ -250,6 +250,19 @@ def test_each_mask_gives_the_symbol_segno_draws_with_that_mask(text):
         assert qrcodes.unpack(base ^ rows_deltas[mask], len(segno_rows)) == segno_rows
 
 
+@pytest.mark.parametrize("version", [1, 2, 6, 7, 21, 32, 40])
+def test_the_mask_deltas_of_the_specification_turn_segnos_mask_0_into_each_mask(version):
+    import segno
+    for level in "LMQH":
+        symbols = [[bytes(row) for row in segno.make_qr("0", version=version, error=level, mask=mask,
+                                                          boost_error=False).matrix] for mask in range(8)]
+        rows, columns = qrcodes.mask_deltas(version, level)
+        for mask in range(8):
+            assert qrcodes.unpack(qrcodes.pack(symbols[0]) ^ rows[mask], len(symbols[0])) == symbols[mask]
+            assert (qrcodes.pack(qrcodes.transpose(symbols[0])) ^ columns[mask]
+                    == qrcodes.pack(qrcodes.transpose(symbols[mask])))
+
+
 def plain_penalty(matrix: list[bytes]) -> int:
     """The four rules of ISO/IEC 18004 §7.8.3.1 written out module by module (as ZXing's MaskUtil)."""
     n = len(matrix)
@@ -294,5 +307,5 @@ def test_the_code_has_the_mask_of_the_lowest_penalty_and_reads_back(text):
     penalties = [plain_penalty([bytes(r) for r in segno.make_qr(text, encoding="utf-8", mask=m).matrix])
                  for m in range(8)]
     chosen = [bytes(r) for r in segno.make_qr(text, encoding="utf-8", mask=penalties.index(min(penalties))).matrix]
-    assert qrcodes.symbol_rows(text) == chosen
+    assert list(qrcodes.symbol_rows(text)) == chosen
     assert decode(str(qr_svg(text, "code"))) == text

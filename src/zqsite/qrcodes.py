@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import Callable
 
 import segno
 from markupsafe import Markup, escape
@@ -41,7 +42,8 @@ def qr_svg(text: str, label: str) -> Markup:
                   f'viewBox="0 0 {modules} {modules}"><path stroke="#000" d="{svg_path(rows)}"/></svg>')
 
 
-def symbol_rows(text: str) -> list[bytes]:
+@lru_cache(maxsize=256)  # a contact's code in each language: one symbol, labelled in each
+def symbol_rows(text: str) -> tuple[bytes, ...]:
     """The finished symbol of `text`, one `bytes` of 0 and 1 per row, with the best mask."""
     code = segno.make_qr(text, encoding="utf-8", mask=0)
     matrix = [bytes(row) for row in code.matrix]
@@ -49,7 +51,7 @@ def symbol_rows(text: str) -> list[bytes]:
     row_deltas, column_deltas = mask_deltas(code.version, code.error)
     mask = best_mask([rows ^ delta for delta in row_deltas],
                      [columns ^ delta for delta in column_deltas], len(matrix))
-    return unpack(rows ^ row_deltas[mask], len(matrix))
+    return tuple(unpack(rows ^ row_deltas[mask], len(matrix)))
 
 
 # --- symbols packed into one integer: each line PAD + n + PAD bits, light padding ------------
@@ -77,13 +79,86 @@ def mask_deltas(version: int, error: str) -> tuple[tuple[int, ...], tuple[int, .
     """What turns the mask-0 symbol of this version and level into each mask's, rows and columns.
 
     Masking XORs the data modules with a fixed pattern and writes the mask's format bits: both
-    depend on the version and the level only, so the difference is taken once from segno itself.
+    depend on the version and the level only (ISO/IEC 18004 §7.8.2, §7.9; the positions as in
+    Nayuki's qrcodegen). A test checks every mask against segno's own symbols.
     """
-    symbols = [[bytes(row) for row in segno.make_qr("0", version=version, error=error, mask=mask,
-                                                     boost_error=False).matrix] for mask in MASKS]
-    rows = [pack(symbol) for symbol in symbols]
-    columns = [pack(transpose(symbol)) for symbol in symbols]
-    return tuple(r ^ rows[0] for r in rows), tuple(c ^ columns[0] for c in columns)
+    n = 17 + 4 * version
+
+    def both(grid: list[bytes]) -> tuple[int, int]:
+        return pack(grid), pack(transpose(grid))
+
+    data = both(_data_modules(version))
+    patterns = [both(_pattern(rule, n)) for rule in _MASK_RULES]
+    formats = [both(_format_modules(n, error, mask)) for mask in MASKS]
+    deltas = [tuple(data[side] & (patterns[0][side] ^ patterns[mask][side]) ^ formats[0][side] ^ formats[mask][side]
+                    for side in (0, 1)) for mask in MASKS]
+    return tuple(rows for rows, _ in deltas), tuple(columns for _, columns in deltas)
+
+
+def _pattern(rule: Callable[[int, int], bool], n: int) -> list[bytes]:
+    """A mask's pattern over the whole symbol: every rule repeats every 12 rows and 6 columns."""
+    tiles = [bytes(int(rule(i, j)) for j in range(6)) * (n // 6 + 1) for i in range(12)]
+    return [tiles[i % 12][:n] for i in range(n)]
+
+
+_MASK_RULES = (  # row i, column j: 1 where the mask inverts a data module
+    lambda i, j: (i + j) % 2 == 0, lambda i, j: i % 2 == 0, lambda i, j: j % 3 == 0,
+    lambda i, j: (i + j) % 3 == 0, lambda i, j: (i // 2 + j // 3) % 2 == 0,
+    lambda i, j: (i * j) % 2 + (i * j) % 3 == 0, lambda i, j: ((i * j) % 2 + (i * j) % 3) % 2 == 0,
+    lambda i, j: ((i + j) % 2 + (i * j) % 3) % 2 == 0,
+)
+_LEVEL_BITS = {"L": 1, "M": 0, "Q": 3, "H": 2}
+
+
+def _data_modules(version: int) -> list[bytes]:
+    """1 for every module that holds data (what masking touches), 0 for the function patterns."""
+    n = 17 + 4 * version
+    grid = [bytearray(b"\x01" * n) for _ in range(n)]
+
+    def clear(top: int, left: int, height: int, width: int) -> None:
+        for i in range(max(top, 0), min(top + height, n)):
+            grid[i][max(left, 0):min(left + width, n)] = bytes(min(left + width, n) - max(left, 0))
+
+    for top, left in ((0, 0), (0, n - 8), (n - 8, 0)):  # finders with their separators
+        clear(top, left, 8, 8)
+    clear(6, 0, 1, n)  # timing patterns
+    clear(0, 6, n, 1)
+    centres = _alignment_centres(version)
+    for row in centres:
+        for column in centres:
+            if (row, column) not in ((6, 6), (6, n - 7), (n - 7, 6)):
+                clear(row - 2, column - 2, 5, 5)
+    clear(8, 0, 1, 9)  # format information (and the dark module below the top-right finder)
+    clear(0, 8, 9, 1)
+    clear(8, n - 8, 1, 8)
+    clear(n - 8, 8, 8, 1)
+    if version >= 7:  # version information
+        clear(0, n - 11, 6, 3)
+        clear(n - 11, 0, 3, 6)
+    return [bytes(row) for row in grid]
+
+
+def _alignment_centres(version: int) -> list[int]:
+    if version == 1:
+        return []
+    count = version // 7 + 2
+    step = (version * 8 + count * 3 + 5) // (count * 4 - 4) * 2
+    return [6] + sorted(17 + 4 * version - 7 - i * step for i in range(count - 1))
+
+
+def _format_modules(n: int, error: str, mask: int) -> list[bytes]:
+    """The 15 format bits of this level and mask where they are drawn (twice), 0 elsewhere."""
+    value = _LEVEL_BITS[error] << 3 | mask
+    remainder = value
+    for _ in range(10):
+        remainder = (remainder << 1) ^ ((remainder >> 9) * 0x537)
+    bits = (value << 10 | remainder) ^ 0x5412
+    grid = [bytearray(n) for _ in range(n)]
+    places = ([(i, 8) for i in range(6)] + [(7, 8), (8, 8), (8, 7)] + [(8, 14 - i) for i in range(9, 15)]
+              + [(8, n - 1 - i) for i in range(8)] + [(n - 15 + i, 8) for i in range(8, 15)])
+    for index, (row, column) in enumerate(places):
+        grid[row][column] = bits >> index % 15 & 1
+    return [bytes(row) for row in grid]
 
 
 @lru_cache(maxsize=64)
@@ -123,7 +198,7 @@ def penalty(rows: int, columns: int, n: int) -> int:
     return score + 10 * (abs(20 * dark - 10 * n * n) // (n * n))
 
 
-def svg_path(rows: list[bytes]) -> str:
+def svg_path(rows: tuple[bytes, ...]) -> str:
     """The dark modules as horizontal strokes one module thick, pen moves relative (as segno's)."""
     parts = []
     pen_x, pen_y = 0, 0.5
