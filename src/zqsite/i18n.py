@@ -45,7 +45,8 @@ def messages(language: str) -> Catalogue:
     if language != FALLBACK_LANGUAGE and not has_catalogue(language):
         return messages(FALLBACK_LANGUAGE)
     with open(MESSAGES_DIR / f"{language}.yaml", encoding="utf-8") as handle:
-        entries = yaml.safe_load(handle)
+        # Our own files: LibYAML's loader where PyYAML has it (ten times faster), else PyYAML's.
+        entries = yaml.load(handle, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     if language != FALLBACK_LANGUAGE:
         missing = messages(FALLBACK_LANGUAGE).keys() - set(entries)
         if missing:

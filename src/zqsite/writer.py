@@ -315,7 +315,7 @@ def _rename(source: Path, target: Path) -> None:
 def _remove_soon(folder: Path, output: Path) -> None:
     """Removes the replaced site. A large tree goes to a background process: the new site is
     published already, and deleting thousands of files would only make the command slower."""
-    if sum(1 for _ in zip(range(2000), folder.rglob("*"))) < 2000:
+    if not _has_at_least(folder, 2000):
         shutil.rmtree(folder, ignore_errors=True)
         return
     doomed = output.parent / f"{trash_dir(output).name}-{time.time_ns()}"
@@ -329,6 +329,20 @@ def _remove_soon(folder: Path, output: Path) -> None:
                          stderr=subprocess.DEVNULL, **detached)
     except OSError:  # no process to spare: remove it now
         shutil.rmtree(doomed, ignore_errors=True)
+
+
+def _has_at_least(folder: Path, count: int) -> bool:
+    """Whether the tree below `folder` holds `count` entries (it stops counting there)."""
+    stack, seen = [str(folder)], 0
+    while stack:
+        with os.scandir(stack.pop()) as entries:
+            for entry in entries:
+                seen += 1
+                if seen >= count:
+                    return True
+                if entry.is_dir(follow_symlinks=False):
+                    stack.append(entry.path)
+    return False
 
 
 def list_files(root: Path) -> set[str]:
