@@ -582,7 +582,11 @@ def table(rows: list[Row]) -> str:
             pelican_base = hugo_base = None
         seconds = [m.seconds for m in row.measures]
         median = row.median
-        off = find.get((row.tool.removesuffix(" (search)"), row.scenario)) if row.tool.endswith(" (search)") else None
+        off = None
+        if row.tool.endswith(" (search)"):  # the same scenario without search: zqsite's own start method's row
+            off = find.get((row.tool.removesuffix(" (search)"), row.scenario)) or next(
+                (r for r in rows if r.size == row.size and r.scenario == row.scenario and r.tool.startswith("zqsite (")
+                 and not r.tool.endswith(" (search)")), None)
         versus = f", {median / off.median:.2f}× search off" if off is not None and off.measures else ""
         floor_row = next((r for r in rows if r.size == row.size and r.tool.startswith("floor") and r.measures), None)
         if floor_row is not None and row.tool.startswith("zqsite") and row.scenario == "cold" and row.measures:
