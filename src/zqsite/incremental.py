@@ -34,47 +34,60 @@ _EXACT_LEAVES = frozenset({str, int, float, bool, bytes, date, datetime, type(No
 _FIELDS: dict[type, tuple[str, tuple[str, ...]]] = {}  # dataclass -> (its heading, its field names)
 
 
-def value_digest(value: Any) -> bytes | None:
+class _Unseeable(Exception):
+    """A value whose content a hash cannot see (a function, an object without declared fields)."""
+
+
+def value_digest(value: Any, shared: dict[int, tuple[Any, str]] | None = None) -> bytes | None:
     """A stable description of plain values (text, numbers, dates, tuples, lists, dicts,
     dataclasses of them); None if `value` holds anything else (a function, an object without
-    declared fields), whose content a hash cannot see."""
-    parts: list[str] = []
-    append = parts.append
-    stack = [value]
-    pop, extend = stack.pop, stack.extend
-    while stack:
-        item = pop()
-        kind = type(item)
-        # The common exact types first: a title change fingerprints every page (16,000 at 10,000 posts).
-        if kind in _EXACT_LEAVES:
-            append(f"{kind.__name__}:{item!r}")
-        elif kind is tuple or kind is list:
-            append(f"{kind.__name__}[{len(item)}]")
-            extend(reversed(item))
-        elif kind in _FIELDS:
-            heading, names = _FIELDS[kind]
-            append(heading)
-            extend([getattr(item, name) for name in reversed(names)])
-        elif item is None or isinstance(item, _LEAF_TYPES):
-            append(f"{kind.__name__}:{item!r}")
-        elif isinstance(item, (tuple, list)):
-            append(f"{kind.__name__}[{len(item)}]")
-            extend(reversed(item))
-        elif isinstance(item, dict):
-            append(f"dict[{len(item)}]")
-            for key in sorted(item, key=repr):
-                stack += [item[key], key]
-        elif isinstance(item, (set, frozenset)):
-            append(f"set[{len(item)}]")
-            extend(sorted(item, key=repr))
-        elif dataclasses.is_dataclass(item) and not isinstance(item, type):
-            names = tuple(f.name for f in dataclasses.fields(item))
-            _FIELDS[kind] = (f"{kind.__qualname__}{list(names)}", names)
-            append(_FIELDS[kind][0])
-            extend([getattr(item, name) for name in reversed(names)])
+    declared fields), whose content a hash cannot see.
+
+    `shared`: descriptions of the tuples and frozen dataclasses described already, by identity,
+    kept for one build (`Fingerprints` has one): a post's translation links or a list's language
+    versions are part of many pages, and are described once.
+    """
+    try:
+        return _describe(value, {} if shared is None else shared).encode()
+    except _Unseeable:
+        return None
+
+
+def _describe(item: Any, shared: dict[int, tuple[Any, str]]) -> str:
+    kind = type(item)
+    # The common exact types first: a title change fingerprints every page (16,000 at 10,000 posts).
+    if kind in _EXACT_LEAVES:
+        return f"{kind.__name__}:{item!r}"
+    if kind is tuple or kind in _FIELDS:
+        found = shared.get(id(item))
+        if found is not None and found[0] is item:
+            return found[1]
+        if kind is tuple:
+            text = "\n".join([f"tuple[{len(item)}]", *[_describe(part, shared) for part in item]])
         else:
-            return None
-    return "\n".join(parts).encode()
+            heading, names = _FIELDS[kind]
+            text = "\n".join([heading, *[_describe(getattr(item, name), shared) for name in names]])
+        if kind is tuple or kind.__dataclass_params__.frozen:  # what cannot change during the build
+            shared[id(item)] = (item, text)  # the item kept: its identity is not reused
+        return text
+    if kind is list:
+        return "\n".join([f"list[{len(item)}]", *[_describe(part, shared) for part in item]])
+    if isinstance(item, _LEAF_TYPES):
+        return f"{kind.__name__}:{item!r}"
+    if isinstance(item, (tuple, list)):
+        return "\n".join([f"{kind.__name__}[{len(item)}]", *[_describe(part, shared) for part in item]])
+    if isinstance(item, dict):
+        parts = [f"dict[{len(item)}]"]
+        for key in sorted(item, key=repr, reverse=True):  # the order of the first, iterative version
+            parts += [_describe(key, shared), _describe(item[key], shared)]
+        return "\n".join(parts)
+    if isinstance(item, (set, frozenset)):
+        return "\n".join([f"set[{len(item)}]", *[_describe(part, shared) for part in sorted(item, key=repr, reverse=True)]])
+    if dataclasses.is_dataclass(item) and not isinstance(item, type):
+        names = tuple(f.name for f in dataclasses.fields(item))
+        _FIELDS[kind] = (f"{kind.__qualname__}{list(names)}", names)
+        return _describe(item, shared)
+    raise _Unseeable
 
 
 def theme_digest(templates_dir: Path, settings: Iterable[bytes]) -> bytes:
@@ -104,6 +117,7 @@ class Fingerprints:
         self._chrome = chrome
         self._by_language: dict[str, bytes] = {}
         self._base_path = base_path
+        self._shared: dict[int, tuple[Any, str]] = {}  # value_digest's descriptions of shared values
         self.post_marks = {post.url: (post.digest or repr(post_to_record(post))).encode()
                            for post in posts}  # post URL -> what the post is made of
 
@@ -124,7 +138,7 @@ class Fingerprints:
         found = self._by_language.get(language)
         if found is None:
             digest = hashlib.sha256(self._theme)
-            digest.update(value_digest(self._chrome(language)) or b"")
+            digest.update(value_digest(self._chrome(language), self._shared) or b"")
             found = self._by_language[language] = digest.digest()
         return found
 
@@ -132,13 +146,13 @@ class Fingerprints:
         """The page's fingerprint; "" for a page whose values a hash cannot see (rendered every time)."""
         digest = hashlib.sha256(self._language(spec.language))
         if spec.inputs is None:  # a page whose values are at hand (small, or few): they are its inputs
-            described = value_digest(spec.context)
+            described = value_digest(spec.context, self._shared)
             if described is None:
                 return ""
             digest.update(repr((spec.url, spec.template)).encode() + described)
             return digest.hexdigest()
         marks = self.post_marks
-        digest.update(repr((spec.url, spec.template)).encode() + (value_digest(spec.inputs) or b"?")
+        digest.update(repr((spec.url, spec.template)).encode() + (value_digest(spec.inputs, self._shared) or b"?")
                       + b"".join([marks[url] for url in spec.shows]))
         return digest.hexdigest()
 
@@ -150,7 +164,7 @@ class Fingerprints:
 
     def file(self, file: FileSpec) -> str:
         """The file's fingerprint; "" for inputs a hash cannot see (written every time)."""
-        described = value_digest(file.inputs)
+        described = value_digest(file.inputs, self._shared)
         if described is None:
             return ""
         digest = hashlib.sha256(self._theme)
