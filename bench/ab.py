@@ -5,7 +5,7 @@ zqsite's code made no build slower (issue 14 asks for it).
 
 Each commit is checked out into a git worktree (AFTER may be `.`, the working tree) and run
 with this interpreter from its own src/. Rounds alternate the two commits, so that a change in
-the machine's load falls on both: per round, for each commit, a cold build (no output, no
+the machine's load falls on both: per round, for each commit (which one goes first alternates), a cold build (no output, no
 cache), a one-post body edit and a title change of the same post (the post of bench/run.py's
 change scenarios), whole-process wall time. Prints medians and the AFTER ÷ BEFORE ratio.
 """
@@ -79,7 +79,10 @@ def main() -> int:
                     elif scenario == "title change":
                         text = target.read_text(encoding="utf-8")
                         target.write_text(text.replace("title: ", f"title: Round {round_number} ", 1), encoding="utf-8")
-                    for rev, code in codes.items():
+                    # Odd rounds run BEFORE first, even rounds AFTER first: what one build leaves
+                    # behind (a tree removed in the background, a warm page cache) falls on both.
+                    order = list(codes.items()) if round_number % 2 else list(reversed(codes.items()))
+                    for rev, code in order:
                         seconds = timed_build(code, content, work / rev.replace("/", "_"))
                         times.setdefault((rev, scenario), []).append(seconds)
                         print(f"round {round_number} {rev} {scenario}: {seconds:.2f} s", flush=True)
