@@ -10,8 +10,6 @@ import re
 from datetime import datetime
 from urllib.parse import quote
 
-from slugify import slugify
-
 SLUG_MAX_LENGTH = 60
 EXPLICIT_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _ASCII_WORD = re.compile(r"[A-Za-z0-9]")
@@ -33,6 +31,8 @@ def slug_from_text(text: str) -> str:
     (大沙 -> "大沙", 肇慶市の大規模産業クラスター unchanged): distinct words stay distinct
     instead of colliding in pinyin (大沙, 大廈 and 大厦 would all be "da-sha").
     """
+    from slugify import slugify  # here: a build with nothing to do makes no slug (5 ms of imports)
+
     if _ASCII_WORD.search(text):
         return slugify(_CJK.sub(" ", text), max_length=SLUG_MAX_LENGTH, word_boundary=True, save_order=True)
     return slugify(text, allow_unicode=True, max_length=SLUG_MAX_LENGTH, word_boundary=True, save_order=True)

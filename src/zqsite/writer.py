@@ -11,11 +11,9 @@ Forked render workers put their pages into the staging folder through a copy of 
 
 from __future__ import annotations
 
-import ctypes
 import logging
 import os
 import shutil
-import subprocess
 import sys
 import threading
 import time
@@ -318,6 +316,8 @@ def _remove_soon(folder: Path, output: Path) -> None:
     if not _has_at_least(folder, 2000):
         shutil.rmtree(folder, ignore_errors=True)
         return
+    import subprocess  # here: most builds swap nothing
+
     doomed = output.parent / f"{trash_dir(output).name}-{time.time_ns()}"
     os.rename(folder, doomed)
     # A Python of its own, not `rm -rf`: the same on Windows. Detached, so it outlives the build.
@@ -384,6 +384,8 @@ def _exchange(a: Path, b: Path) -> bool:
     """Swaps two folders atomically (Linux renameat2); False where the system cannot."""
     if not sys.platform.startswith("linux"):
         return False
+    import ctypes  # here: most builds swap nothing
+
     try:
         libc = ctypes.CDLL(None, use_errno=True)
         renameat2 = libc.renameat2
