@@ -60,7 +60,7 @@ def _describe(item: Any, shared: dict[int, tuple[Any, str]]) -> str:
         return f"{kind.__name__}:{item!r}"
     if kind is tuple or kind in _FIELDS:
         found = shared.get(id(item))
-        if found is not None and found[0] is item:
+        if found is not None:  # the item is kept beside its text, so its identity is not reused
             return found[1]
         if kind is tuple:
             text = "\n".join([f"tuple[{len(item)}]", *[_describe(part, shared) for part in item]])
@@ -68,10 +68,8 @@ def _describe(item: Any, shared: dict[int, tuple[Any, str]]) -> str:
             heading, names = _FIELDS[kind]
             text = "\n".join([heading, *[_describe(getattr(item, name), shared) for name in names]])
         if kind is tuple or kind.__dataclass_params__.frozen:  # what cannot change during the build
-            shared[id(item)] = (item, text)  # the item kept: its identity is not reused
+            shared[id(item)] = (item, text)
         return text
-    if kind is list:
-        return "\n".join([f"list[{len(item)}]", *[_describe(part, shared) for part in item]])
     if isinstance(item, _LEAF_TYPES):
         return f"{kind.__name__}:{item!r}"
     if isinstance(item, (tuple, list)):

@@ -57,6 +57,7 @@ def symbol_rows(text: str) -> tuple[bytes, ...]:
 # --- symbols packed into one integer: each line PAD + n + PAD bits, light padding ------------
 
 _BITS = bytes.maketrans(b"\x00\x01", b"01")
+_MODULES = bytes.maketrans(b"01", b"\x00\x01")
 
 
 def transpose(matrix: list[bytes]) -> list[bytes]:
@@ -70,7 +71,7 @@ def pack(lines: list[bytes]) -> int:
 
 def unpack(packed: int, n: int) -> list[bytes]:
     stride = n + 2 * PAD
-    bits = format(packed, f"0{n * stride}b").encode("ascii").translate(bytes.maketrans(b"01", b"\x00\x01"))
+    bits = format(packed, f"0{n * stride}b").encode("ascii").translate(_MODULES)
     return [bits[i * stride + PAD:i * stride + PAD + n] for i in range(n)]
 
 
