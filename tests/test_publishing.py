@@ -8,6 +8,8 @@ import subprocess
 import sys
 import time
 
+from pathlib import Path
+
 import pytest
 
 from sitekit import PROJECT_ROOT, build, make_site, post
@@ -82,29 +84,135 @@ def test_running_out_of_disk_leaves_the_old_site(tmp_path, monkeypatch):
 
 
 def test_a_kept_file_that_cannot_be_linked_or_copied_fails_the_build_and_leaves_the_old_site(tmp_path, monkeypatch):
-    # Unchanged files are linked on the writer's thread (zqsite.linking): its failure must still
-    # fail the build, before the swap.
-    from zqsite import linking
+    # Another base URL changes every page: the new site is staged whole, the unchanged files
+    # (the theme's) linked into it, and a link that fails fails the build before the swap.
+    from zqsite import replacing
 
     site = make_site(tmp_path, posts=many_posts(20))
     build(site)
     before = tree_digest(site.output)
-    (site.content / "posts" / "p0002.md").write_text(post("Changed title", "2024-02-02", labels=["x"]), encoding="utf-8")
     calls = {"n": 0}
-    real_link_or_copy = linking.link_or_copy  # copies where there are no hard links (Windows-like mode)
 
     def failing_link(source, target):  # noqa: ANN001, ANN202
         calls["n"] += 1
-        if calls["n"] == 3:
-            raise OSError(errno.EIO, "Input/output error")
-        real_link_or_copy(source, target)
+        raise OSError(errno.EIO, "Input/output error")
 
-    monkeypatch.setattr(linking, "link_or_copy", failing_link)
     monkeypatch.setattr(writer_module, "link_or_copy", failing_link)
+    monkeypatch.setattr(replacing, "link_or_copy", failing_link)
     with pytest.raises(OSError, match="Input/output error"):
-        build(site)
-    assert calls["n"] >= 3
+        build(site, base_url="https://elsewhere.example.org/")
+    assert calls["n"] >= 1
     assert tree_digest(site.output) == before
+    assert not list(tmp_path.glob(".public.zqsite-*"))
+
+
+def edited_site(tmp_path):  # noqa: ANN001, ANN201 - (the site, the two posts' files as they were)
+    """A built site of 40 posts, one post's title edited since: the next build patches a few
+    files of the published site (the pages that show that post), new and deleted ones among them."""
+    site = make_site(tmp_path, posts=many_posts(40))
+    build(site)
+    originals = {name: (site.content / "posts" / name).read_bytes() for name in ("p0002.md", "p0005.md")}
+    (site.content / "posts" / "p0002.md").write_text(post("Changed title", "2024-02-02", labels=["brand-new"]),
+                                                      encoding="utf-8")
+    (site.content / "posts" / "p0005.md").unlink()
+    return site, originals
+
+
+def test_an_edit_moves_only_the_changed_files_into_the_published_site(tmp_path):
+    site, originals = edited_site(tmp_path)
+    inodes = {p: p.stat().st_ino for p in site.output.rglob("*") if p.is_file()}
+    report = build(site)
+    assert 0 < report.files_written + report.files_deleted < report.files_unchanged
+    after = {p: p.stat().st_ino for p in site.output.rglob("*") if p.is_file()}
+    kept = [p for p in after if p in inodes and inodes[p] == after[p]]
+    assert len(kept) >= report.files_unchanged  # the folder was not replaced: its files are the same files
+    assert (site.output / "label" / "brand-new" / "index.html").is_file()
+    assert not list(tmp_path.glob(".public.zqsite-*"))
+    cold = make_site(tmp_path / "cold", posts={name: path.read_text(encoding="utf-8")
+                                               for name, path in ((p.name, p) for p in (site.content / "posts").iterdir())})
+    build(cold)
+    assert tree_digest(site.output) == tree_digest(cold.output)
+
+
+def test_ctrl_c_half_way_through_a_patch_puts_every_file_back(tmp_path, monkeypatch):
+    from zqsite import replacing
+
+    site, originals = edited_site(tmp_path)
+    before = tree_digest(site.output)
+    real_rename = replacing._rename
+    calls = {"n": 0}
+
+    def interrupted_rename(source, target):  # noqa: ANN001, ANN202
+        calls["n"] += 1
+        if calls["n"] == 7:
+            raise KeyboardInterrupt
+        real_rename(source, target)
+
+    monkeypatch.setattr(replacing, "_rename", interrupted_rename)
+    with pytest.raises(KeyboardInterrupt):
+        build(site)
+    assert calls["n"] == 7
+    assert tree_digest(site.output) == before
+    assert not list(tmp_path.glob(".public.zqsite-*"))
+
+
+def test_a_patch_cut_short_is_rolled_back_by_the_next_build(tmp_path, monkeypatch, caplog):
+    # The process died half way (killed, the machine switched off): nothing rolled it back then.
+    from zqsite import replacing
+
+    site, originals = edited_site(tmp_path)
+    before = tree_digest(site.output)
+    real_rename, calls = replacing._rename, {"n": 0}
+
+    class Died(BaseException):
+        pass
+
+    def dying_rename(source, target):  # noqa: ANN001, ANN202
+        calls["n"] += 1
+        if calls["n"] == 9:
+            raise Died
+        real_rename(source, target)
+
+    monkeypatch.setattr(replacing, "_rename", dying_rename)
+    monkeypatch.setattr(replacing, "roll_back", lambda output: False)
+    with pytest.raises(Died):
+        build(site)
+    monkeypatch.undo()
+    assert replacing.journal_path(site.output).is_file() and tree_digest(site.output) != before
+    from zqsite.publish.run import PublishError, check_build
+
+    with pytest.raises(PublishError, match="a build is writing"):
+        check_build(site.output)
+    # The editor puts the post back as it was: the site must be the last finished build's again.
+    for name, data in originals.items():
+        (site.content / "posts" / name).write_bytes(data)
+    caplog.set_level("WARNING")
+    build(site)
+    assert "interrupted while it published" in caplog.text
+    assert tree_digest(site.output) == before
+    assert not list(tmp_path.glob(".public.zqsite-*"))
+
+
+def test_a_patch_that_meets_a_folder_in_its_way_replaces_the_site_whole(tmp_path, monkeypatch):
+    from zqsite import replacing
+
+    site, originals = edited_site(tmp_path)
+    real_rename, blocked = replacing._rename, []
+
+    def blocked_rename(source, target):  # noqa: ANN001, ANN202
+        if Path(target).parts[-2:] == ("brand-new", "index.html") and "zqsite-new" in str(source):
+            blocked.append(target)
+            raise IsADirectoryError(errno.EISDIR, "Is a directory")
+        real_rename(source, target)
+
+    monkeypatch.setattr(replacing, "_rename", blocked_rename)
+    build(site)
+    monkeypatch.undo()
+    assert blocked
+    cold = make_site(tmp_path / "cold", posts={p.name: p.read_text(encoding="utf-8")
+                                               for p in (site.content / "posts").iterdir()})
+    build(cold)
+    assert tree_digest(site.output) == tree_digest(cold.output)
     assert not list(tmp_path.glob(".public.zqsite-*"))
 
 

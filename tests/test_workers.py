@@ -75,8 +75,8 @@ def test_pages_of_a_render_worker_that_died_are_rendered_by_the_build_process(tm
         work = dying_work(os.getpid(), urls, writer)
         rels = [writer.claim(rel) for rel in work.rels]
         results = list(rendering.render_pages(work, workers=2))
-        for _position, _size, written in results:
-            writer.account(written)
+        for position, _size, written in results:
+            writer.account(rels[position], written)
         writer.commit()
     assert sorted(position for position, _size, _written in results) == list(range(len(urls)))
     assert all((tmp_path / "out" / rel).read_bytes() == f"<p>/{rel}</p>".encode() for rel in rels)

@@ -1,5 +1,5 @@
 """The build, as named phases in order: check the output folder → read → index → plan →
-render → write → publish (the swap) → save the build cache.
+render → write → publish (a patch or a swap) → save the build cache.
 
 Each phase is a function of its own module; this one calls them in order. Every way a build
 starts again is in `build_site`: a damaged body shard found while rendering (`CacheLost`:
@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import gc
 import logging
+import os
 import time
 from dataclasses import replace
 from datetime import datetime
@@ -75,7 +76,8 @@ def _build(options: BuildOptions, progress: Callable[[int, int], None] | None, f
     clock = PhaseClock(time.perf_counter())
     protected = _protected(options)
     output = check_output_dir(options.output_dir, protected)  # before any work, and before the cache is written
-    snapshot = _input_snapshot(options)
+    file_stats: dict[str, os.stat_result] = {}
+    snapshot = _input_snapshot(options, file_stats)
     remove_leftovers(output)  # of an earlier build that was interrupted
     published_files = list_files(output) if output.is_dir() else set()
     assert options.now is not None
@@ -92,7 +94,9 @@ def _build(options: BuildOptions, progress: Callable[[int, int], None] | None, f
 
     from zqsite.rendering import make_renderer, render_changed
 
-    site = load_site(options, clock, (lambda done, total: progress(done, total, "posts read")) if progress else None)
+    # The snapshot's stats of the content files: the same moment's, and no second stat per file.
+    site = load_site(options, clock, (lambda done, total: progress(done, total, "posts read")) if progress else None,
+                     file_stats)
     renderer = make_renderer(options, site)
     fingerprints = _fingerprints(options, site, renderer)
     frame = _frame(site, fingerprints)
@@ -184,13 +188,13 @@ def _protected(options: BuildOptions) -> list[Path]:
     return [options.content_dir, options.templates_dir, options.static_dir, PROJECT_ROOT]
 
 
-def _input_snapshot(options: BuildOptions) -> str:
+def _input_snapshot(options: BuildOptions, file_stats: dict[str, os.stat_result]) -> str:
     config = options.config_file
     described = repr((str(options.content_dir.resolve()), str(config), options.include_drafts,
                       options.include_future, options.strict, options.base_url, options.update_search,
                       str(options.templates_dir), str(options.static_dir)))
     return input_snapshot(code_digest(), described, (options.content_dir, options.templates_dir, options.static_dir),
-                          config)
+                          config, file_stats)
 
 
 def _report_of_unchanged(last: dict, files: int, clock: PhaseClock) -> BuildReport:

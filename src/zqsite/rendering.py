@@ -204,8 +204,8 @@ def render_changed(options: BuildOptions, site: LoadedSite, renderer: Renderer, 
     total = len(plan.pages) + len(plan.feeds)
     done = total - len(plan.feeds) - len(changed)
     for position, size, written in render_pages(RenderWork(renderer, specs, rels, writer, recipe), options.worker_count):
-        writer.account(written)
         rel, _spec, mark = changed[position]
+        writer.account(rel, written)
         if mark:
             manifest[rel] = (mark, size)
         done += 1
