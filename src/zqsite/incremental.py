@@ -207,9 +207,11 @@ def write_unless_reused(writer: SiteWriter, previous: BuildCache | None, rel: st
 
 # --- the nothing-to-do shortcut ------------------------------------------------------------
 
-def input_snapshot(code: str, options_description: str, roots: Iterable[Path], config: Path | None) -> str:
+def input_snapshot(code: str, options_description: str, roots: Iterable[Path], config: Path | None,
+                   file_stats: dict[str, os.stat_result] | None = None) -> str:
     """A hash of everything a build reads: each input file's path, size and modification time
-    below `roots`, the configuration file's, the options and zqsite's own code (`code`)."""
+    below `roots`, the configuration file's, the options and zqsite's own code (`code`).
+    `file_stats`, if given, gets each file's stat by its path (the reader's file list uses them)."""
     digest = hashlib.sha256(code.encode())
     digest.update(options_description.encode())
     for root in roots:
@@ -230,6 +232,8 @@ def input_snapshot(code: str, options_description: str, roots: Iterable[Path], c
                     except OSError:  # a broken link: the reader reports it if it matters
                         continue
                     digest.update(f"{entry.path}\0{stat.st_mtime_ns}\0{stat.st_size}\n".encode())
+                    if file_stats is not None:
+                        file_stats[entry.path] = stat
             folders += reversed(subfolders)
     if config is not None and config.is_file():
         stat = config.stat()

@@ -55,11 +55,14 @@ def resolve_labels(posts: list[Post], entries: dict[str, Label],
         if other != key:
             problems.warning("labels.yaml", None, f"labels '{other}' and '{key}' differ only in capitals or "
                              f"character width: they are one label, and the entry '{key}' is not used")
+    final_of = {key: chosen[label_identity(key)] for post in posts for key in post.labels}
+    if all(key == final for key, final in final_of.items()):  # the usual case: every label spelled one way
+        return posts, _slugged_labels(posts, entries, problems)
     spelled = []
     for post in posts:
-        labels = tuple(dict.fromkeys(chosen[label_identity(key)] for key in post.labels))
+        labels = tuple(dict.fromkeys(final_of[key] for key in post.labels))
         for key in post.labels:
-            final = chosen[label_identity(key)]
+            final = final_of[key]
             if key != final:
                 problems.warning(post.source_path, post.line_of("labels"),
                                  f"label '{key}' is published as '{final}' ({reasons[label_identity(key)]}): "
@@ -77,11 +80,20 @@ def _choose_spellings(posts: list[Post], entries: dict[str, Label]) -> tuple[dic
     for key in entries:
         registered.setdefault(label_identity(key), key)
     uses: dict[str, dict[str, list]] = {}  # identity -> spelling -> [posts, oldest date]
+    group_of: dict[str, dict[str, list]] = {}  # spelling -> its identity's entry of `uses`
     for post in posts:
+        date = post.date
         for key in post.labels:
-            use = uses.setdefault(label_identity(key), {}).setdefault(key, [0, post.date])
-            use[0] += 1
-            use[1] = min(use[1], post.date)
+            spellings = group_of.get(key)
+            if spellings is None:  # once per spelling, not once per use (the identity is slow to make)
+                spellings = group_of[key] = uses.setdefault(label_identity(key), {})
+            use = spellings.get(key)
+            if use is None:
+                spellings[key] = [1, date]
+            else:
+                use[0] += 1
+                if date < use[1]:
+                    use[1] = date
     chosen, reasons = {}, {}
     for identity, spellings in uses.items():
         if identity in registered:

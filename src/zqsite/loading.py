@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import ctypes
 import gc
+import os
 import sys
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING, Callable, Mapping
 
 from zqsite.errors import BuildFailed, Problems
 from zqsite.options import BuildOptions, PhaseClock
@@ -35,8 +36,10 @@ class LoadedSite:
 
 
 def load_site(options: BuildOptions, clock: PhaseClock | None = None,
-              progress: Callable[[int, int], None] | None = None) -> LoadedSite:
-    """Configuration and content, validated; BuildFailed lists every error (and the warnings)."""
+              progress: Callable[[int, int], None] | None = None,
+              file_stats: Mapping[str, os.stat_result] | None = None) -> LoadedSite:
+    """Configuration and content, validated; BuildFailed lists every error (and the warnings).
+    `file_stats`: the stats of the content's files by path, if just taken."""
     from zqsite.cache import BuildCache
     from zqsite.config import load_config
     from zqsite.index import build_index
@@ -56,7 +59,8 @@ def load_site(options: BuildOptions, clock: PhaseClock | None = None,
     image_dir = options.cache_folder / "images" if options.cache_folder else Path(scratch.name)
     read_options = ReadOptions(options.include_drafts, options.include_future, options.now, str(image_dir))
     cache = BuildCache(options.cache_folder, reading_signature(options.content_dir, config), options.output_dir)
-    content = read_site(options.content_dir, config, read_options, problems, cache, options.worker_count, progress)
+    content = read_site(options.content_dir, config, read_options, problems, cache, options.worker_count, progress,
+                        file_stats)
     if clock:
         clock.mark(f"read {content.posts_read} of {len(content.posts)} posts")
     if problems.errors or (options.strict and problems.warnings):

@@ -9,7 +9,7 @@ import unicodedata
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Callable, Iterator, Mapping
 
 from zqsite import photos, urls
 from zqsite.config import SiteConfig
@@ -47,13 +47,15 @@ class ReadOptions:
 
 def read_site(content_dir: Path, config: SiteConfig, options: ReadOptions, problems: Problems,
               cache: BuildCache | None = None, workers: int = 1,
-              progress: Callable[[int, int], None] | None = None) -> SiteContent:
+              progress: Callable[[int, int], None] | None = None,
+              file_stats: Mapping[str, os.stat_result] | None = None) -> SiteContent:
     """Reads posts, pages, contacts, labels and the images they use (photos encoded in
     their sizes unless cached).
 
     With a cache, a post whose file did not change is taken from it; the Markdown of the
     others is converted by `workers` processes when there is enough of it. `progress(done,
-    total)` follows the posts read from their files.
+    total)` follows the posts read from their files. `file_stats`: the stats of the content's
+    files by path, if the caller has just taken them.
     """
     contacts = read_contacts(content_dir, problems)
     label_entries = read_labels(content_dir, problems)
@@ -62,7 +64,8 @@ def read_site(content_dir: Path, config: SiteConfig, options: ReadOptions, probl
               if options.image_dir else None)
     context = _Context(content_dir, config, contacts, assets, problems, images)
 
-    posts, posts_read = _read_posts(content_dir, context, cache or BuildCache(None, ""), workers, progress)
+    posts, posts_read = _read_posts(content_dir, context, cache or BuildCache(None, ""), workers, progress,
+                                    file_stats or {})
     posts = finish_posts(posts, config, problems)
     posts, next_due = select_published(posts, options, problems)
 
@@ -104,9 +107,10 @@ def reading_signature(content_dir: Path, config: SiteConfig) -> str:
 
 
 def _read_posts(content_dir: Path, context: _Context, cache: BuildCache, workers: int,
-                progress: Callable[[int, int], None] | None) -> tuple[list[Post], int]:
+                progress: Callable[[int, int], None] | None,
+                file_stats: Mapping[str, os.stat_result]) -> tuple[list[Post], int]:
     """The posts, in file order, and how many were read from their files."""
-    files = _markdown_files(content_dir, "posts")
+    files = _markdown_files(content_dir, "posts", file_stats)
     found: list[Post | None] = [None] * len(files)
     new: list[tuple[int, str, os.stat_result]] = []  # not in the cache, or changed
     for number, (rel, name, stat) in enumerate(files):
@@ -185,8 +189,10 @@ def _report_bad_images(path: str, body: BodyResult, problems: Problems) -> None:
         problems.warning(path, line, f"image '{src}' is not published: {why}; its caption is shown instead")
 
 
-def _markdown_files(content_dir: Path, folder: str) -> list[tuple[str, str, os.stat_result]]:
-    """(path relative to the content folder, path, stat) of every .md file below a folder, sorted."""
+def _markdown_files(content_dir: Path, folder: str,
+                    file_stats: Mapping[str, os.stat_result]) -> list[tuple[str, str, os.stat_result]]:
+    """(path relative to the content folder, path, stat) of every .md file below a folder, sorted;
+    a file's stat from `file_stats` where it is there."""
     found = []
     stack = [(f"{folder}/", os.path.join(content_dir, folder))]
     while stack:
@@ -199,7 +205,7 @@ def _markdown_files(content_dir: Path, folder: str) -> list[tuple[str, str, os.s
             if entry.is_dir(follow_symlinks=False):
                 stack.append((f"{prefix}{entry.name}/", entry.path))
             elif entry.name.endswith(".md"):
-                found.append((prefix + entry.name, entry.path, entry.stat()))
+                found.append((prefix + entry.name, entry.path, file_stats.get(entry.path) or entry.stat()))
     found.sort(key=lambda item: item[0])
     return found
 
