@@ -193,6 +193,31 @@ def test_a_corrupt_cache_is_detected_and_rebuilt(workspace, caplog):
     assert cache_file.read_bytes() != bytes(data)  # rewritten
 
 
+@pytest.mark.parametrize("damage", ["none", "corrupt", "deleted"])
+def test_an_edit_writes_the_changed_posts_beside_the_cache_of_every_post(workspace, damage):
+    # posts.bin is written whole only when many posts changed; an edit writes posts-changes.bin.
+    # Losing that file costs a reading of the edited posts again, never a wrong page.
+    site, options, tmp_path = workspace
+    posts_file, changes_file = tmp_path / "cache" / "posts.bin", tmp_path / "cache" / "posts-changes.bin"
+    before = posts_file.read_bytes()
+    edit(site.content / "posts/2023/p04.md", "Paragraph one of post 4.", "A first edit.")
+    build_site(options)
+    assert posts_file.read_bytes() == before and changes_file.is_file()
+    assert_same_as_cold(options, tmp_path)  # (its cold build, which reads no cache, writes posts.bin anew)
+    if damage == "corrupt":
+        data = bytearray(changes_file.read_bytes())
+        data[-5] ^= 0xFF
+        changes_file.write_bytes(bytes(data))
+    elif damage == "deleted":
+        changes_file.unlink()
+    edit(site.content / "posts/2023/p04.md", "A first edit.", "A second edit.")
+    report = assert_same_as_cold(options, tmp_path)
+    read = next(int(name.split()[1]) for name, _ in report.phases if name.startswith("read "))
+    assert read == 1  # the edited post; the others are cached, whatever happened to the changes
+    edit(site.content / "posts/2023/p04.md", "A second edit.", "Paragraph one of post 4.")
+    assert_same_as_cold(options, tmp_path)
+
+
 @pytest.mark.parametrize("damage, workers", [("corrupt", 1), ("deleted", 1), ("deleted", 2)])
 def test_a_damaged_body_shard_is_detected_and_the_posts_read_again(workspace, caplog, monkeypatch, damage, workers):
     # Bodies live in shard files loaded only when a page shows them: a damaged shard is found

@@ -1,7 +1,8 @@
 """The persistent build cache: read posts (front matter parsed, Markdown converted) keyed by
 their file's bytes and by everything else that shapes them, and the previous build's pages.
 
-Posts without their bodies and summaries are one file, loaded whole; the bodies and
+Posts without their bodies and summaries are one file, loaded whole, and a small file of the
+posts changed since it was written (rewritten whole only when those are many); the bodies and
 summaries are in 4,096 shard files by the hash of their post's file, loaded only when a page
 that shows them is rendered and rewritten only when one of their posts changed: an edit to
 one post reads and writes the few shards of the posts its pages show, not every body of the blog.
@@ -29,7 +30,7 @@ from typing import Any, Callable
 from zqsite.models import Contact, Post
 
 log = logging.getLogger(__name__)
-MAGIC = b"zqsite-cache 9\n"
+MAGIC = b"zqsite-cache 10\n"
 _CONVERTED_FIELDS = ("body", "summary")  # stored apart, in the shards
 
 
@@ -87,6 +88,7 @@ class CacheLost(Exception):
 def discard_posts(folder: Path) -> None:
     """Forgets every cached post and body (the page manifests stay)."""
     (folder / "posts.bin").unlink(missing_ok=True)
+    (folder / "posts-changes.bin").unlink(missing_ok=True)
     shutil.rmtree(folder / "bodies", ignore_errors=True)
 
 
@@ -181,6 +183,10 @@ class BuildCache:
         self._output = output
         self._pages_file = _manifest_name("pages", output)
         self._posts: dict[str, tuple] = {}
+        # posts.bin is rewritten whole only now and then: in between, the posts changed since
+        # are in posts-changes.bin (an edit wrote 10,000 records to change one).
+        self._generation: str | None = None  # of the posts.bin loaded, which the changes extend
+        self._changed: dict[str, tuple | None] = {}  # since that posts.bin: rel path -> entry, None if gone
         self.last_pages: LastPages | None = None
         self._dirty = False
         self._shards: dict[str, dict[str, tuple[str, str]]] = {}  # loaded shards: name -> {file hash: (body, summary)}
@@ -189,11 +195,26 @@ class BuildCache:
             stored = _load(folder / "posts.bin")
             if isinstance(stored, dict) and stored.get("signature") == signature:
                 self._posts = stored.get("posts", {})
+                self._generation = stored.get("generation")
+                self._apply_changes(_load(folder / "posts-changes.bin"))
             else:  # every post is read again: no shard is of use (an older zqsite's shards included)
                 shutil.rmtree(folder / "bodies", ignore_errors=True)
             stored = _load(folder / self._pages_file)
             if isinstance(stored, dict) and set(stored) == {f.name for f in fields(LastPages)}:
                 self.last_pages = LastPages(**stored)
+
+    def _apply_changes(self, stored: Any) -> None:
+        # A changes file lost or of another posts.bin is no harm: every entry is checked
+        # against its file's size, time and bytes before it is used.
+        if (not isinstance(stored, dict) or stored.get("signature") != self.signature
+                or stored.get("generation") != self._generation or self._generation is None):
+            return
+        self._changed = stored["posts"]
+        for rel, entry in self._changed.items():
+            if entry is None:
+                self._posts.pop(rel, None)
+            else:
+                self._posts[rel] = entry
 
     # Posts: rel path -> (mtime_ns, size, sha256 of bytes, post record, problems, assets, photo stamps);
     # shards: the hash's first three digits -> {sha256 of the post's bytes: (body HTML, summary HTML)}
@@ -207,7 +228,7 @@ class BuildCache:
             # Touched: still a hit if the bytes are the same.
             if hashlib.sha256(read_bytes()).hexdigest() != entry[2]:
                 return None
-            self._posts[rel] = (stat.st_mtime_ns, stat.st_size, *entry[2:])
+            self._posts[rel] = self._changed[rel] = (stat.st_mtime_ns, stat.st_size, *entry[2:])
             self._dirty = True
         key = entry[2]
         shard = self._shards.get(_shard_of(key))  # None: not loaded yet (_converted loads it when needed)
@@ -238,7 +259,7 @@ class BuildCache:
         """`key`: the sha256 of the post file's bytes."""
         if self.folder is None:
             return
-        self._posts[rel] = (stat.st_mtime_ns, stat.st_size, key, record, problems, assets, sources)
+        self._posts[rel] = self._changed[rel] = (stat.st_mtime_ns, stat.st_size, key, record, problems, assets, sources)
         name = _shard_of(key)
         if name not in self._shards:
             self._shards[name] = self._load_shard(name)
@@ -249,6 +270,7 @@ class BuildCache:
     def forget_others(self, kept: set[str]) -> None:
         for rel in set(self._posts) - kept:
             key = self._posts.pop(rel)[2]
+            self._changed[rel] = None
             self._dirty_shards.add(_shard_of(key))  # its body goes when the shard is written
             self._dirty = True
 
@@ -273,8 +295,20 @@ class BuildCache:
                 self._shards[name] = bodies
                 _dump(self.folder / "bodies" / f"{name}.bin", {"signature": self.signature, "bodies": bodies})
             self._dirty_shards.clear()
-            _dump(self.folder / "posts.bin", {"signature": self.signature, "posts": self._posts})
+            self._save_posts()
             self._dirty = False
         if pages is not None and pages != self.last_pages:
             _dump(self.folder / self._pages_file, {f.name: getattr(pages, f.name) for f in fields(pages)})
             self.last_pages = pages
+
+    def _save_posts(self) -> None:
+        assert self.folder is not None
+        if self._generation is not None and len(self._changed) <= max(64, len(self._posts) // 16):
+            _dump(self.folder / "posts-changes.bin",
+                  {"signature": self.signature, "generation": self._generation, "posts": self._changed})
+            return
+        self._generation = os.urandom(8).hex()
+        _dump(self.folder / "posts.bin", {"signature": self.signature, "generation": self._generation,
+                                          "posts": self._posts})
+        (self.folder / "posts-changes.bin").unlink(missing_ok=True)
+        self._changed = {}
