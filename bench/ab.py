@@ -8,6 +8,8 @@ with this interpreter from its own src/. Rounds alternate the two commits, so th
 the machine's load falls on both: per round, for each commit (which one goes first alternates), a cold build (no output, no
 cache), a one-post body edit and a title change of the same post (the post of bench/run.py's
 change scenarios), whole-process wall time. Prints medians and the AFTER ÷ BEFORE ratio.
+`--cold-once`: the cold builds in the first round only; the later rounds time the two edits
+(each a change from the round before), for edit figures with less of the cold builds' noise.
 """
 
 from __future__ import annotations
@@ -42,6 +44,11 @@ def timed_build(code: Path, content: Path, site: Path) -> float:
     return seconds
 
 
+def _folder_of(rev: str) -> str:
+    """The folder of a commit's output and cache below bench/runs/ab/ (`.` is the working tree)."""
+    return "working-tree" if rev == "." else rev.replace("/", "_")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("before")
@@ -49,6 +56,8 @@ def main() -> int:
     parser.add_argument("--posts", type=int, default=10000)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--cold-once", action="store_true",
+                        help="a cold build in the first round only: later rounds time the edits alone")
     args = parser.parse_args()
     bench.WORK.mkdir(parents=True, exist_ok=True)
     corpus = bench.corpus_for(args.posts, args.seed)
@@ -71,9 +80,13 @@ def main() -> int:
         try:
             for round_number in range(1, args.repeat + 1):
                 target.write_text(original, encoding="utf-8")
+                cold = round_number == 1 or not args.cold_once
                 for rev, code in codes.items():
-                    shutil.rmtree(work / rev.replace("/", "_"), ignore_errors=True)
-                for scenario in SCENARIOS:
+                    if cold:
+                        shutil.rmtree(work / _folder_of(rev), ignore_errors=True)
+                    else:  # back to the unchanged post, untimed: the body edit is an edit of it alone
+                        timed_build(code, content, work / _folder_of(rev))
+                for scenario in SCENARIOS if cold else SCENARIOS[1:]:
                     if scenario == "body edit":
                         target.write_text(original + f"\nOne more sentence, round {round_number}.\n", encoding="utf-8")
                     elif scenario == "title change":
@@ -83,7 +96,7 @@ def main() -> int:
                     # behind (a tree removed in the background, a warm page cache) falls on both.
                     order = list(codes.items()) if round_number % 2 else list(reversed(codes.items()))
                     for rev, code in order:
-                        seconds = timed_build(code, content, work / rev.replace("/", "_"))
+                        seconds = timed_build(code, content, work / _folder_of(rev))
                         times.setdefault((rev, scenario), []).append(seconds)
                         print(f"round {round_number} {rev} {scenario}: {seconds:.2f} s", flush=True)
         finally:
@@ -92,7 +105,8 @@ def main() -> int:
                 if code != bench.PROJECT:
                     subprocess.run(["git", "worktree", "remove", "--force", str(code)], cwd=bench.PROJECT,
                                    capture_output=True)
-    print(f"\n{args.posts} posts, medians of {args.repeat}, load average {os.getloadavg()[0]:.1f}")
+    print(f"\n{args.posts} posts, medians of {args.repeat}{' (cold: 1 run)' if args.cold_once else ''}, "
+          f"load average {os.getloadavg()[0]:.1f}")
     print(f"| scenario | {args.before} | {args.after} | after ÷ before |\n|---|---:|---:|---:|")
     for scenario in SCENARIOS:
         before = statistics.median(times[(args.before, scenario)])
