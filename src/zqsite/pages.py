@@ -107,10 +107,15 @@ def plan_site(index: SiteIndex, standalone: Sequence[StandalonePage], config: Si
     for spec in pages:
         if spec.inputs is None:
             spec.context.setdefault("meta", make_meta(config, spec.language, ""))
-    # The sitemap lists the indexable pages, with the dates and language versions of posts.
-    files.append(FileSpec("/sitemap.xml", (index.structure, tuple((spec.url, spec.alternates)
-                                                                   for spec in pages if spec.indexable)),
-                          lambda: sitemap(_sitemap_entries(pages, index, views))))
+    # The sitemap lists the indexable pages, with the dates and language versions of posts
+    # (not their titles: a new title leaves the sitemap as it was).
+    if wanted is None or wanted("/sitemap.xml"):
+        versions = index.versions
+        post_dates = tuple((p.url, p.date.isoformat(), tuple((v.language, v.url) for v in versions.get(p.url, ())))
+                           for p in index.all_posts)
+        files.append(FileSpec("/sitemap.xml", (post_dates, tuple((spec.url, spec.alternates)
+                                                                 for spec in pages if spec.indexable)),
+                              lambda: sitemap(_sitemap_entries(pages, index, views))))
     files.append(FileSpec("/robots.txt", (views.absolute("/sitemap.xml"),),
                           lambda: robots(views.absolute("/sitemap.xml"))))
     if wanted is not None:
