@@ -193,6 +193,32 @@ def test_a_patch_cut_short_is_rolled_back_by_the_next_build(tmp_path, monkeypatc
     assert not list(tmp_path.glob(".public.zqsite-*"))
 
 
+def test_a_journal_left_beside_a_removed_site_is_dropped(tmp_path, monkeypatch):
+    # A patch cut short, then the site removed (`clean`, or by hand): the next build starts afresh.
+    from zqsite import replacing
+
+    site, _originals = edited_site(tmp_path)
+
+    class Died(BaseException):
+        pass
+
+    def dying_rename(source, target):  # noqa: ANN001, ANN202
+        raise Died
+
+    monkeypatch.setattr(replacing, "_rename", dying_rename)
+    monkeypatch.setattr(replacing, "roll_back", lambda output: False)
+    with pytest.raises(Died):
+        build(site)
+    monkeypatch.undo()
+    assert replacing.journal_path(site.output).is_file()
+    import shutil
+
+    shutil.rmtree(site.output)
+    build(site)
+    assert (site.output / "index.html").is_file()
+    assert not list(tmp_path.glob(".public.zqsite-*"))
+
+
 def test_a_patch_that_meets_a_folder_in_its_way_replaces_the_site_whole(tmp_path, monkeypatch):
     from zqsite import replacing
 

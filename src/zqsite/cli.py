@@ -211,7 +211,7 @@ def _run_clean(args: argparse.Namespace) -> int:
     import shutil
 
     from zqsite.serve import PREVIEW_DIR
-    from zqsite.writer import MARKER, check_output_dir
+    from zqsite.writer import MARKER, check_output_dir, remove_leftovers
 
     removed = []
     for folder in (args.output, PREVIEW_DIR):
@@ -224,6 +224,7 @@ def _run_clean(args: argparse.Namespace) -> int:
             if (folder / MARKER).is_file():
                 shutil.rmtree(folder)
                 removed.append(_shown(folder))
+        remove_leftovers(folder)  # of a build that was interrupted: they are ours too
     cache = PROJECT_ROOT / ".zqsite-cache"
     if cache.is_dir():
         shutil.rmtree(cache)

@@ -187,8 +187,8 @@ def patch(staging: Path, output: Path, written: list[str], published: set[str], 
 
 
 def roll_back(output: Path) -> bool:
-    """Undoes a patch that did not finish, from its journal; False if there was none. Safe to
-    run again if it is itself interrupted."""
+    """Undoes a patch that did not finish, from its journal; False if there was none (or no
+    output folder to undo it in). Safe to run again if it is itself interrupted."""
     journal = journal_path(output)
     try:
         moves = json.loads(journal.read_bytes())
@@ -197,6 +197,9 @@ def roll_back(output: Path) -> bool:
     except ValueError:  # never written in full: the patch had not begun
         journal.unlink()
         return True
+    if not output.is_dir():  # removed since (by `clean` or by hand): nothing to put back
+        journal.unlink()
+        return False
     # The new files go back into staging (a swap may still use them), the old ones into place.
     trash, out, new_site = (str(folder) + os.sep for folder in (trash_dir(output), output, staging_dir(output)))
     for rel in moves["new"]:
