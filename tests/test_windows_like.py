@@ -84,11 +84,23 @@ def test_a_few_hundred_posts_build_the_same_bytes_in_windows_like_mode(tmp_path)
     # The warning naming the Chinese file name reached the cp1252 stream, escaped.
     assert b"\\u5927\\u6c99\\u65b0\\u95fb.md" in messages, messages[-2000:]
 
-    # An edit: unchanged files are copied, not hard-linked, and the site is swapped by renames.
+    # An edit: the changed files are moved into place (a patch), the others left as they are.
     edited = site.content / "posts" / "2021" / "p001.md"
     edited.write_text(edited.read_text(encoding="utf-8").replace("Post 1 from", "Post one from"), encoding="utf-8")
+    inodes = {path: path.stat().st_ino for path in windows.rglob("*.html")}
+    for output, env in ((windows, windows_like_environment()), (linux, normal_environment())):
+        result = run_build(site, output, env)
+        assert result.returncode == 0, result.stderr.decode("utf-8", "replace")[-3000:]
+    assert tree_digest(windows) == tree_digest(linux)
+    kept = sum(path.stat().st_ino == inode for path, inode in inodes.items() if path.exists())
+    assert len(inodes) * 0.9 < kept < len(inodes)
+    # A new site title changes every page: the unchanged files (the theme's) are copied, not
+    # hard-linked, into a new tree, and it is swapped in by two renames.
+    site.config.write_text(site.config.read_text(encoding="utf-8").replace('title: "Test Blog"', 'title: "Renamed"'),
+                           encoding="utf-8")
     for output, env in ((windows, windows_like_environment()), (linux, normal_environment())):
         result = run_build(site, output, env)
         assert result.returncode == 0, result.stderr.decode("utf-8", "replace")[-3000:]
     assert tree_digest(windows) == tree_digest(linux)
     assert all(path.stat().st_nlink == 1 for path in windows.rglob("*") if path.is_file())
+    assert not any(path.stat().st_ino == inode for path, inode in inodes.items() if path.exists())
