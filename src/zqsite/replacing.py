@@ -16,7 +16,6 @@ way the published site is again exactly what the last finished build left.
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import sys
@@ -150,6 +149,8 @@ def patch(staging: Path, output: Path, written: list[str], published: set[str], 
     """Moves the files `written` from staging into the output folder (those in `published`
     replace a file) and removes the files `deleted`; on any failure, or Ctrl-C, puts every
     file back as it was and raises."""
+    import json  # here: most builds patch nothing
+
     replaced = sorted(rel for rel in written if rel in published)
     new = sorted(rel for rel in written if rel not in published)
     journal = journal_path(output)
@@ -191,9 +192,13 @@ def roll_back(output: Path) -> bool:
     output folder to undo it in). Safe to run again if it is itself interrupted."""
     journal = journal_path(output)
     try:
-        moves = json.loads(journal.read_bytes())
+        data = journal.read_bytes()
     except FileNotFoundError:
         return False
+    import json  # here: every build looks for a journal, and almost never finds one
+
+    try:
+        moves = json.loads(data)
     except ValueError:  # never written in full: the patch had not begun
         journal.unlink()
         return True

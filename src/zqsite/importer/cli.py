@@ -6,11 +6,17 @@ import argparse
 import os
 import sys
 from pathlib import Path
-from zoneinfo import ZoneInfo
+from typing import TYPE_CHECKING
 
 from zqsite.importer import ImportFailed
-from zqsite.importer.records import Report
 from zqsite.languages import SUPPORTED_LANGUAGES, normalise_language
+
+# The importer's modules are imported by the commands that run it: every zqsite command builds
+# this parser, and a build needs none of them.
+if TYPE_CHECKING:
+    from zoneinfo import ZoneInfo
+
+    from zqsite.importer.records import Report
 
 
 def add_import_commands(subparsers, default_content: Path) -> None:  # noqa: ANN001 (argparse's private type)
@@ -49,6 +55,7 @@ def _common_options(parser: argparse.ArgumentParser, default_content: Path) -> N
 def run_import_blogger(args: argparse.Namespace) -> int:
     """Runs `import-blogger`; 0 on success, 1 with a message on error."""
     from zqsite.importer.blogger import read_export
+    from zqsite.importer.records import Report
 
     def read() -> tuple[list, Report]:
         export = read_export(args.export)
@@ -60,6 +67,7 @@ def run_import_blogger(args: argparse.Namespace) -> int:
 
 def run_import_text(args: argparse.Namespace) -> int:
     """Runs `import-text`; 0 on success, 1 with a message on error."""
+    from zqsite.importer.records import Report
     from zqsite.importer.textdump import read_text_dump
 
     def read() -> tuple[list, Report]:
