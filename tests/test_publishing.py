@@ -134,6 +134,16 @@ def test_an_edit_moves_only_the_changed_files_into_the_published_site(tmp_path):
     assert tree_digest(site.output) == tree_digest(cold.output)
 
 
+def test_a_patch_is_seen_by_a_publish_that_started_before_it(tmp_path):
+    # `publish` compares the output's identity after uploading: a patch must change it, as a swap does.
+    from zqsite.publish.run import _identity
+
+    site, _originals = edited_site(tmp_path)
+    before = _identity(site.output)
+    build(site)
+    assert _identity(site.output) != before
+
+
 def test_ctrl_c_half_way_through_a_patch_puts_every_file_back(tmp_path, monkeypatch):
     from zqsite import replacing
 

@@ -240,7 +240,8 @@ def _refuse_overlap(target: Target, output: Path) -> None:
 
 
 def _identity(output: Path) -> tuple[int, int, int]:
-    """Changes when a build replaces the output folder (it swaps in a new one)."""
+    """Changes when a build replaces the output folder (it swaps in a new one) or patches it
+    (it writes a new marker first)."""
     folder, marker = os.stat(output), os.stat(output / MARKER)
     return folder.st_ino, folder.st_dev, marker.st_ino
 
