@@ -114,11 +114,11 @@ class SiteWriter:
             return None
 
     def _claim(self, rel: str) -> str:
-        rel = _validate(rel)
-        problem = windows_name_problem(rel) if rel not in self._done else None  # a second claim: _register says so
+        rel = self._register(_validate(rel))
+        problem = windows_name_problem(rel)
         if problem:
             raise OutputError(f"cannot write {rel}: {problem}; rename the file or give the page a slug")
-        return self._register(rel)
+        return rel
 
     def _register(self, rel: str) -> str:
         """Claims a valid path (a file of the published site is one: it was listed in the output)."""
@@ -150,9 +150,6 @@ class SiteWriter:
             (self.staging / MARKER).write_bytes(MARKER_TEXT)
         self._staged = True
 
-    def _keep(self, rel: str) -> None:
-        self._kept.append(rel)
-
     def write(self, rel: str, data: bytes) -> bool:
         """Puts a file into the new site; True if its bytes differ from the published ones."""
         rel = self.claim(rel)
@@ -183,7 +180,7 @@ class SiteWriter:
         if written:
             self._written.append(rel)
         else:
-            self._keep(rel)
+            self._kept.append(rel)
         return written
 
     def stage(self) -> None:
@@ -196,7 +193,7 @@ class SiteWriter:
         False if there is no published file of that size."""
         if rel not in self._old_files or self._published_size(rel) != size:
             return False
-        self._keep(self._register(rel))
+        self._kept.append(self._register(rel))
         return True
 
     def copy(self, rel: str, source: Path) -> bool:
@@ -222,7 +219,7 @@ class SiteWriter:
         """Carries these files of the published site (from published_under()) into the new site."""
         count = 0
         for rel in rels:
-            self._keep(self._register(rel))
+            self._kept.append(self._register(rel))
             count += 1
         return count
 
