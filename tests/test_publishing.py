@@ -118,6 +118,26 @@ def edited_site(tmp_path):  # noqa: ANN001, ANN201 - (the site, the two posts' f
     return site, originals
 
 
+class Died(BaseException):
+    """The process killed half way (nothing catches it, as nothing runs after a SIGKILL)."""
+
+
+def rename_failing_at(monkeypatch, call: int, error: type[BaseException]) -> dict[str, int]:  # noqa: ANN001
+    """Makes the patch's `call`-th move raise `error` (the others are made); counts the moves."""
+    from zqsite import replacing
+
+    real_rename, calls = replacing._rename, {"n": 0}
+
+    def rename(source, target):  # noqa: ANN001, ANN202
+        calls["n"] += 1
+        if calls["n"] == call:
+            raise error
+        real_rename(source, target)
+
+    monkeypatch.setattr(replacing, "_rename", rename)
+    return calls
+
+
 def test_an_edit_moves_only_the_changed_files_into_the_published_site(tmp_path):
     site, originals = edited_site(tmp_path)
     inodes = {p: p.stat().st_ino for p in site.output.rglob("*") if p.is_file()}
@@ -145,20 +165,9 @@ def test_a_patch_is_seen_by_a_publish_that_started_before_it(tmp_path):
 
 
 def test_ctrl_c_half_way_through_a_patch_puts_every_file_back(tmp_path, monkeypatch):
-    from zqsite import replacing
-
     site, originals = edited_site(tmp_path)
     before = tree_digest(site.output)
-    real_rename = replacing._rename
-    calls = {"n": 0}
-
-    def interrupted_rename(source, target):  # noqa: ANN001, ANN202
-        calls["n"] += 1
-        if calls["n"] == 7:
-            raise KeyboardInterrupt
-        real_rename(source, target)
-
-    monkeypatch.setattr(replacing, "_rename", interrupted_rename)
+    calls = rename_failing_at(monkeypatch, 7, KeyboardInterrupt)
     with pytest.raises(KeyboardInterrupt):
         build(site)
     assert calls["n"] == 7
@@ -172,18 +181,7 @@ def test_a_patch_cut_short_is_rolled_back_by_the_next_build(tmp_path, monkeypatc
 
     site, originals = edited_site(tmp_path)
     before = tree_digest(site.output)
-    real_rename, calls = replacing._rename, {"n": 0}
-
-    class Died(BaseException):
-        pass
-
-    def dying_rename(source, target):  # noqa: ANN001, ANN202
-        calls["n"] += 1
-        if calls["n"] == 9:
-            raise Died
-        real_rename(source, target)
-
-    monkeypatch.setattr(replacing, "_rename", dying_rename)
+    rename_failing_at(monkeypatch, 9, Died)
     monkeypatch.setattr(replacing, "roll_back", lambda output: False)
     with pytest.raises(Died):
         build(site)
@@ -208,14 +206,7 @@ def test_a_journal_left_beside_a_removed_site_is_dropped(tmp_path, monkeypatch):
     from zqsite import replacing
 
     site, _originals = edited_site(tmp_path)
-
-    class Died(BaseException):
-        pass
-
-    def dying_rename(source, target):  # noqa: ANN001, ANN202
-        raise Died
-
-    monkeypatch.setattr(replacing, "_rename", dying_rename)
+    rename_failing_at(monkeypatch, 1, Died)
     monkeypatch.setattr(replacing, "roll_back", lambda output: False)
     with pytest.raises(Died):
         build(site)
@@ -257,6 +248,10 @@ def test_sigterm_during_a_build_leaves_the_old_site(tmp_path):
     build(site)
     before = tree_digest(site.output)
     (site.content / "posts" / "p0003.md").write_text(post("Changed again", "2024-03-03", labels=["x"]), encoding="utf-8")
+    # A new site title too: every page changes, so the build still has most of its pages to
+    # render when its staging folder appears (an edit alone is published within milliseconds).
+    site.config.write_text(site.config.read_text(encoding="utf-8").replace('title: "Test Blog"', 'title: "Renamed"'),
+                           encoding="utf-8")
     staging = tmp_path / ".public.zqsite-new"
     process = subprocess.Popen(
         [sys.executable, str(PROJECT_ROOT / "build.py"), "--content", str(site.content), "--output", str(site.output),
