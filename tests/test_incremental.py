@@ -63,6 +63,8 @@ def edit(path: Path, old: str, new: str) -> None:
 CHANGES = {
     "body": lambda s, t: edit(s.content / "posts/2023/p04.md", "Paragraph one of post 4.", "A new first paragraph."),
     "title": lambda s, t: edit(s.content / "posts/2023/p04.md", 'title: "Post 4 about Zhaoqing"', 'title: "Renamed post"'),
+    # The newest post: its title is in every language's sidebar widgets (the newest month).
+    "newest title": lambda s, t: edit(s.content / "posts/2024/p23.md", 'title: "Post 23 about Zhaoqing"', 'title: "Renamed"'),
     "labels": lambda s, t: edit(s.content / "posts/2024/p05.md", '- "rare"', '- "brand-new"'),
     "date": lambda s, t: edit(s.content / "posts/2023/p06.md", "date: 2023-07-07", "date: 2024-12-30"),
     "translation link": lambda s, t: edit(s.content / "posts/2023/p00.ja.md", 'translation_of: "post-0"', 'translation_of: "post-2"'),
@@ -159,6 +161,23 @@ def test_a_body_edit_plans_and_renders_only_the_pages_that_show_the_post(workspa
                      if "Only this post changed." in p.read_text(encoding="utf-8"))
     assert planned == len(showing) == len(incremental), (planned, showing, incremental)
     assert "/2023/05/post-4.html" in incremental and "/archive/" not in incremental
+
+
+@pytest.mark.parametrize("path, old", [("posts/2023/p04.md", "Post 4 about Zhaoqing"),
+                                       ("posts/2024/p23.md", "Post 23 about Zhaoqing"),
+                                       ("posts/2023/p00.ja.md", "第0号の投稿")])
+def test_a_new_title_plans_only_the_pages_that_show_the_post_or_link_it_by_its_title(workspace, rendered, path, old):
+    # Titles are not part of the frame: the pages planned are the post's own, the lists that
+    # show it, its neighbours' pages, the archive and (for the newest month) the widgets.
+    site, options, tmp_path = workspace
+    edit(site.content / path, f'title: "{old}"', 'title: "A title never seen"')
+    report = assert_same_as_cold(options, tmp_path)
+    incremental = rendered[:len(rendered) - report.pages]
+    planned = next(int(name.split()[1]) for name, _ in report.phases if name.startswith("plan "))
+    showing = sorted(str(p.relative_to(site.output)) for p in site.output.rglob("*.html")
+                     if "A title never seen" in p.read_text(encoding="utf-8"))
+    assert planned == len(showing) == len(incremental), (planned, showing, incremental)
+    assert planned < report.pages // 4
 
 
 def test_a_published_page_removed_by_hand_comes_back_with_a_body_edit(workspace, caplog):

@@ -18,8 +18,8 @@ class Chrome:
     links: tuple[str, ...]
 
 
-def a_post(url: str, digest: str) -> Post:
-    return Post(source_path=f"posts{url}.md", title=url, date=datetime(2024, 7, 15, tzinfo=timezone.utc),
+def a_post(url: str, digest: str, title: str = "") -> Post:
+    return Post(source_path=f"posts{url}.md", title=title or url, date=datetime(2024, 7, 15, tzinfo=timezone.utc),
                 language="en", slug=url.strip("/"), url=url, body="<p>x</p>", summary="x", digest=digest)
 
 
@@ -77,8 +77,24 @@ def test_the_frame_and_what_a_body_edit_keeps():
                      pages={"index.html": ("m1", 10), "2024/07/a.html": ("m2", 20), "2024/07/b.html": ("m3", 30)},
                      shows={"index.html": ("/2024/07/a.html", "/2024/07/b.html"), "2024/07/a.html": ("/2024/07/a.html",),
                             "2024/07/b.html": ("/2024/07/b.html",)},
-                     posts={"/2024/07/a.html": b"a0", "/2024/07/b.html": b"b1"}, page_count=3)
+                     links={"2024/07/b.html": ("/2024/07/a.html",), "archive/index.html": ("/2024/07/a.html",)},
+                     posts={"/2024/07/a.html": b"a0", "/2024/07/b.html": b"b1"},
+                     titles={"/2024/07/a.html": "/2024/07/a.html", "/2024/07/b.html": "/2024/07/b.html"}, page_count=3)
     assert keep_frame(last, frame) is last and keep_frame(last, "other") is None and keep_frame(None, frame) is None
-    affected, kept = pages_to_keep(last, marks)  # post a changed since (a0 -> a1)
+    affected, kept = pages_to_keep(last, marks)  # post a changed since (a0 -> a1), its title did not
     assert affected == {"index.html", "2024/07/a.html"}
     assert kept == {"2024/07/b.html": ("m3", 30)}
+    # A new title: the pages that link the post by its title are planned too.
+    retitled = fingerprints([a_post("/2024/07/a.html", "a1", title="Renamed"), posts[1]])
+    affected, kept = pages_to_keep(last, retitled)
+    assert affected == {"index.html", "2024/07/a.html", "2024/07/b.html", "archive/index.html"}
+    assert kept == {}
+
+
+def test_a_page_that_links_posts_by_title_changes_with_their_titles_only():
+    spec = PageSpec("/2024/07/b.html", "post.html", "en", make=lambda: {}, inputs=(("/2024/07/a.html", ""),),
+                    shows=("/2024/07/b.html",), links=("/2024/07/a.html",))
+    before = fingerprints([a_post("/2024/07/a.html", "a1"), a_post("/2024/07/b.html", "b1")]).page(spec)
+    assert fingerprints([a_post("/2024/07/a.html", "a2"), a_post("/2024/07/b.html", "b1")]).page(spec) == before
+    renamed = [a_post("/2024/07/a.html", "a2", title="Renamed"), a_post("/2024/07/b.html", "b1")]
+    assert fingerprints(renamed).page(spec) != before

@@ -164,7 +164,9 @@ class LastPages:
     frame: str  # Fingerprints.frame of that build ("": some page had no fingerprint)
     pages: dict[str, tuple[str, int]]  # output path -> (fingerprint, size of the file)
     shows: dict[str, tuple[str, ...]]  # output path -> URLs of the posts the page shows
+    links: dict[str, tuple[str, ...]]  # output path -> URLs of the posts it links by title (PageSpec.links)
     posts: dict[str, bytes]  # post URL -> the post's fingerprint
+    titles: dict[str, str]  # post URL -> its title
     page_count: int  # HTML pages
 
 

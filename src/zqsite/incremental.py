@@ -116,12 +116,15 @@ class Fingerprints:
         self._by_language: dict[str, bytes] = {}
         self._base_path = base_path
         self._shared: dict[int, tuple[Any, str]] = {}  # value_digest's descriptions of shared values
+        posts = tuple(posts)
         self.post_marks = {post.url: (post.digest or repr(post_to_record(post))).encode()
                            for post in posts}  # post URL -> what the post is made of
+        self.titles = {post.url: post.title for post in posts}  # what a page's `links` show of them
 
     def frame(self, languages: Iterable[str], structure: str, others: bytes) -> str:
         """The frame: the theme, each language's chrome, the posts' structure (which posts,
-        titles, dates, labels, languages) and `others` (standalone pages, contacts)."""
+        dates, labels, languages; not titles, which pages name in `shows` or `links`) and
+        `others` (standalone pages, contacts)."""
         digest = hashlib.sha256(self._theme)
         for code in sorted(set(languages)):
             digest.update(self._language(code))
@@ -131,6 +134,10 @@ class Fingerprints:
     def changed_posts(self, last: dict[str, bytes]) -> set[str]:
         """URLs of the posts whose fingerprint is not the one in `last`."""
         return {url for url, mark in self.post_marks.items() if last.get(url) != mark}
+
+    def retitled_posts(self, last: dict[str, str], among: set[str]) -> set[str]:
+        """URLs of the posts of `among` (the changed ones) whose title is not the one in `last`."""
+        return {url for url in among if last.get(url) != self.titles.get(url)}
 
     def _language(self, language: str) -> bytes:
         found = self._by_language.get(language)
@@ -152,6 +159,9 @@ class Fingerprints:
         marks = self.post_marks
         digest.update(repr((spec.url, spec.template)).encode() + (value_digest(spec.inputs, self._shared) or b"?")
                       + b"".join([marks[url] for url in spec.shows]))
+        if spec.links:
+            titles = self.titles
+            digest.update("\0".join([titles[url] for url in spec.links]).encode())
         return digest.hexdigest()
 
     def search(self, engine_version: str, posts: tuple[Post, ...]) -> str:
@@ -178,9 +188,13 @@ class Fingerprints:
 
 def pages_to_keep(last: LastPages, fingerprints: Fingerprints) -> tuple[set[str], dict[str, tuple[str, int]]]:
     """With the last build's frame: the output paths of the pages that showed a changed post
-    (to plan again), and the last build's other files with their (fingerprint, size), to keep."""
+    or linked a retitled one (to plan again), and the last build's other files with their
+    (fingerprint, size), to keep."""
     changed_posts = fingerprints.changed_posts(last.posts)
     affected = {rel for rel, shows in last.shows.items() if not changed_posts.isdisjoint(shows)}
+    retitled = fingerprints.retitled_posts(last.titles, changed_posts)
+    if retitled:
+        affected |= {rel for rel, links in last.links.items() if not retitled.isdisjoint(links)}
     return affected, {rel: entry for rel, entry in last.pages.items() if rel not in affected}
 
 

@@ -49,8 +49,9 @@ class SiteIndex:
     years: tuple[YearArchive, ...]
     versions: dict[str, tuple[Post, ...]]  # post url -> all language versions, original first
     neighbours: dict[str, tuple[Post | None, Post | None]]  # post url -> (newer, older), same language
-    # A hash of what lists, archives and links show of the posts (not their bodies): pages
-    # made from the whole index (archive, label counts, sitemap) change only when it does.
+    # A hash of where the posts are (addresses, dates, languages, labels, translations; not
+    # their titles or bodies): it decides which pages exist and which posts each one lists.
+    # A page that shows titles beyond its posts' names them (PageSpec.links).
     structure: str = ""
     # language -> its label lists and archives: the default language's are those of `listing`
     # (as above), another language's hold its own posts only.
@@ -121,7 +122,7 @@ def _section(posts: Sequence[Post], labels: Sequence[Label]) -> Section:
 
 
 def structure_of(posts: Sequence[Post]) -> str:
-    shown = [(p.url, p.title, p.date.isoformat(), p.language, p.labels, p.slug, p.translation_of) for p in posts]
+    shown = [(p.url, p.date.isoformat(), p.language, p.labels, p.slug, p.translation_of) for p in posts]
     return hashlib.sha256(repr(shown).encode()).hexdigest()
 
 

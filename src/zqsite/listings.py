@@ -19,23 +19,25 @@ from zqsite.views import Entry, Link, ViewMaker
 class PageSpec:
     """One HTML page to render: its URL, its template and the values the template shows.
 
-    `inputs` and `shows` (the URLs of the posts whose content the page shows) describe
-    everything particular to the page: the build compares their fingerprint with the last
-    build's and renders only pages that changed. The context itself is built only when the
-    page is rendered. `inputs=None`: a page given its context at once, which is its input.
+    `inputs`, `shows` (the URLs of the posts whose content the page shows) and `links` (the
+    URLs of posts it links by their titles alone: a post page's neighbours, the archive's
+    entries) describe everything particular to the page: the build compares their fingerprint
+    with the last build's and renders only pages that changed. The context itself is built only
+    when the page is rendered. `inputs=None`: a page given its context at once, which is its input.
 
     `alternates`: the page's language versions for the sitemap, (hreflang, absolute URL)
     with x-default last; the template gets them through the context.
     """
 
-    __slots__ = ("url", "template", "language", "inputs", "shows", "indexable", "alternates", "_make", "_context")
+    __slots__ = ("url", "template", "language", "inputs", "shows", "links", "indexable", "alternates", "_make",
+                 "_context")
 
     def __init__(self, url: str, template: str, language: str, context: dict[str, Any] | None = None, *,
                  make: Callable[[], dict[str, Any]] | None = None, inputs: tuple | None = None,
-                 shows: tuple[str, ...] = (), indexable: bool = True,
+                 shows: tuple[str, ...] = (), links: tuple[str, ...] = (), indexable: bool = True,
                  alternates: tuple[tuple[str, str], ...] = ()) -> None:
         self.url, self.template, self.language = url, template, language
-        self.inputs, self.shows, self.indexable, self.alternates = inputs, shows, indexable, alternates
+        self.inputs, self.shows, self.links, self.indexable, self.alternates = inputs, shows, links, indexable, alternates
         self._make, self._context = make, context
 
     @property

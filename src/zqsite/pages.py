@@ -152,10 +152,10 @@ def _sitemap_entries(pages: Sequence[PageSpec], index: SiteIndex, views: ViewMak
 def _post_page(views: ViewMaker, post: Post, index: SiteIndex, config: SiteConfig) -> PageSpec:
     newer, older = index.neighbours.get(post.url, (None, None))
     versions = index.versions.get(post.url, (post,))
-    inputs = (newer.title if newer else "", newer.url if newer else "", older.title if older else "",
-              older.url if older else "", tuple((p.language, p.url, p.translation_of) for p in versions))
+    neighbour_urls = (newer.url if newer else "", older.url if older else "")
+    inputs = (neighbour_urls, tuple((p.language, p.url, p.translation_of) for p in versions))
     return PageSpec(post.url, "post.html", post.language, make=lambda: _post_context(views, post, index, config),
-                    inputs=inputs, shows=(post.url,))
+                    inputs=inputs, shows=(post.url,), links=tuple(url for url in neighbour_urls if url))
 
 
 def _post_context(views: ViewMaker, post: Post, index: SiteIndex, config: SiteConfig) -> dict[str, Any]:

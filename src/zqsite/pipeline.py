@@ -102,7 +102,9 @@ def _build(options: BuildOptions, progress: Callable[[int, int], None] | None, f
     frame = _frame(site, fingerprints)
     last = keep_frame(site.cache.last_pages if options.use_cache and from_last_build else None, frame)
     plan, kept = _plan(site, fingerprints, last)
+    # What each page shows and links: the same as last time when the frame is the same.
     shows = last.shows if last else {output_path(spec.url): spec.shows for spec in plan.pages if spec.shows}
+    links = last.links if last else {output_path(spec.url): spec.links for spec in plan.pages if spec.links}
     page_count = last.page_count if last else len(plan.pages)
     clock.mark(f"plan {len(plan.pages)} pages")
 
@@ -144,7 +146,8 @@ def _build(options: BuildOptions, progress: Callable[[int, int], None] | None, f
         from zqsite.photos import forget_unused
 
         forget_unused(site.image_dir, {asset.source for asset in site.content.assets})
-    site.cache.save(LastPages(frame if not unmarked else "", manifest, shows, fingerprints.post_marks, page_count))
+    site.cache.save(LastPages(frame if not unmarked else "", manifest, shows, links, fingerprints.post_marks,
+                              fingerprints.titles, page_count))
     due = site.content.next_due.isoformat() if site.content.next_due else ""
     site.cache.save_last_build({
         "snapshot": snapshot, "output": digest_of_listing(published), "due": due,

@@ -90,7 +90,8 @@ def plan_sections(index: SiteIndex, config: SiteConfig, views: ViewMaker, widget
             versions(code, urls.archive_url(prefix), lambda other: urls.archive_url(views.prefix(other))),
             lambda section=section, code=code, words=words: {
                 "title": words["full_archive"],
-                "years": archive_tree(views, section.years, code, titles_everywhere=True)}))
+                "years": archive_tree(views, section.years, code, titles_everywhere=True)},
+            links=tuple(post.url for year in section.years for post in year.posts)))
 
     for code in widget_languages:
         pages.append(_widgets_page(views, index, code, config))
@@ -106,10 +107,11 @@ def _has_month(section: Section, year: int, month: int) -> bool:
 
 
 def _whole_index_page(index: SiteIndex, config: SiteConfig, language: str, url: str, template: str,
-                      versions: LanguageVersions, make: Callable[[], dict]) -> PageSpec:
+                      versions: LanguageVersions, make: Callable[[], dict], links: tuple[str, ...] = ()) -> PageSpec:
     """A page made from the whole index of a language (label index, archive): it changes when
-    what lists show of the posts does (`index.structure`)."""
-    return PageSpec(url, template, language, inputs=(index.structure, versions), alternates=versions.for_sitemap,
+    the index's structure does (`index.structure`) or a title of `links` (the archive's)."""
+    return PageSpec(url, template, language, inputs=(index.structure, versions), links=links,
+                    alternates=versions.for_sitemap,
                     make=lambda: {**make(), "meta": make_meta(config, language, ""), **versions.context()})
 
 
@@ -139,8 +141,10 @@ def _widgets_page(views: ViewMaker, index: SiteIndex, language: str, config: Sit
     words = i18n.messages(language)
     section = index.sections.get(language) or index.sections[config.default_language]
     own = url_prefix(language) if language != config.default_language else ""
+    newest_month = section.years[0].months[0].posts if section.years else ()  # the titles it shows
     return PageSpec(urls.widgets_url(own), "widgets.html", language,
-                    inputs=(index.structure,), indexable=False, make=lambda: {
+                    inputs=(index.structure,), links=tuple(post.url for post in newest_month), indexable=False,
+                    make=lambda: {
                         "title": f"{words['labels']} · {words['blog_archive']}",
                         "labels": tuple(views.label_link(label.key, language, len(section.by_label[label.key]))
                                         for label in sorted(section.labels, key=lambda lb: lb.name(language).lower())),
