@@ -8,8 +8,8 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import yaml
-from babel.dates import format_date, format_skeleton, format_time
 
+from zqsite.cldr import answer
 from zqsite.languages import babel_locale
 
 MESSAGES_DIR = Path(__file__).parent / "messages"
@@ -60,29 +60,42 @@ def check_catalogues() -> None:
         messages(path.stem)
 
 
+# Babel is imported by the first question the build cache has no answer to (zqsite.cldr).
+
 @lru_cache(maxsize=4096)
 def full_date(day: date, language: str) -> str:
     """"Monday, July 15, 2024" / "2024年7月15日 星期一" / "2024年7月15日 月曜日"."""
-    return format_date(day, _FULL_DATE_PATTERNS.get(language, "full"), locale=babel_locale(language))
+    return answer(("full_date", day.isoformat(), language), lambda: _dates().format_date(
+        day, _FULL_DATE_PATTERNS.get(language, "full"), locale=babel_locale(language)))
 
 
 @lru_cache(maxsize=4096)
 def medium_date(moment: date, language: str) -> str:
     """"Jul 15, 2024" / "2024年7月15日"."""
-    return format_date(moment, "medium", locale=babel_locale(language))
+    return answer(("medium_date", moment.isoformat(), language),
+                  lambda: _dates().format_date(moment, "medium", locale=babel_locale(language)))
 
 
 @lru_cache(maxsize=4096)
 def month_name(year: int, month: int, language: str) -> str:
     """"July 2024" / "2024年7月"."""
-    return format_skeleton("yMMMM", date(year, month, 1), locale=babel_locale(language))
+    return answer(("month_name", year, month, language),
+                  lambda: _dates().format_skeleton("yMMMM", date(year, month, 1), locale=babel_locale(language)))
 
 
 @lru_cache(maxsize=1024)
 def short_month(year: int, month: int, language: str) -> str:
     """The month alone, for the archive widget: "July" / "7月"."""
-    return format_date(date(year, month, 1), "LLLL", locale=babel_locale(language))
+    return answer(("short_month", year, month, language),
+                  lambda: _dates().format_date(date(year, month, 1), "LLLL", locale=babel_locale(language)))
 
 
 def time_of_day(moment: datetime, language: str) -> str:
-    return format_time(moment, "short", locale=babel_locale(language))
+    return answer(("time_of_day", moment.isoformat(), language),
+                  lambda: _dates().format_time(moment, "short", locale=babel_locale(language)))
+
+
+def _dates():  # noqa: ANN202
+    import babel.dates
+
+    return babel.dates

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-
 from typing import TYPE_CHECKING
+
+from zqsite.cldr import answer
 
 if TYPE_CHECKING:  # Babel is imported when a language is looked up: a build with nothing to do needs none
     from babel import Locale
@@ -45,9 +46,13 @@ def normalise_language(text: str, chinese_script: str = DEFAULT_CHINESE_SCRIPT) 
         else:
             return chinese_script
     code = f"{language}-{script}" if script else language
+    return code if answer(("exists", code), lambda: _locale_exists(code)) else None
+
+
+def _locale_exists(code: str) -> bool:
     from babel import localedata
 
-    return code if localedata.exists(babel_locale(code)) else None
+    return localedata.exists(babel_locale(code))
 
 
 def babel_locale(code: str) -> str:
@@ -66,7 +71,7 @@ def native_name(code: str) -> str:
     """The language's name in itself: "日本語", "한국어", "العربية"."""
     found = _NATIVE_NAMES.get(code)
     if found is None:
-        name = _locale(code).get_display_name() or code
+        name = answer(("native_name", code), lambda: _locale(code).get_display_name() or code)
         found = name[:1].upper() + name[1:]  # CLDR writes some in lower case ("français")
     return found
 
@@ -74,7 +79,7 @@ def native_name(code: str) -> str:
 @lru_cache(maxsize=None)
 def text_direction(code: str) -> str:
     """"rtl" for a language written right to left (Arabic, Hebrew, Persian), else "ltr"."""
-    return "rtl" if _locale(code).character_order == "right-to-left" else "ltr"
+    return answer(("direction", code), lambda: "rtl" if _locale(code).character_order == "right-to-left" else "ltr")
 
 
 @lru_cache(maxsize=None)
@@ -82,14 +87,18 @@ def og_locale(code: str) -> str:
     """The Open Graph locale: "en_US", "ko_KR" (the language's likely territory, from CLDR)."""
     found = _OG_LOCALES.get(code)
     if found is None:
-        from babel.core import get_global
-
-        subtags = get_global("likely_subtags")
-        likely = subtags.get(babel_locale(code)) or subtags.get(code.split("-")[0]) or code
-        parts = likely.split("_")
-        territory = next((p for p in parts[1:] if len(p) in (2, 3) and not p.istitle()), "")
-        found = f"{parts[0]}_{territory}" if territory else parts[0]
+        found = answer(("og_locale", code), lambda: _likely_locale(code))
     return found
+
+
+def _likely_locale(code: str) -> str:
+    from babel.core import get_global
+
+    subtags = get_global("likely_subtags")
+    likely = subtags.get(babel_locale(code)) or subtags.get(code.split("-")[0]) or code
+    parts = likely.split("_")
+    territory = next((p for p in parts[1:] if len(p) in (2, 3) and not p.istitle()), "")
+    return f"{parts[0]}_{territory}" if territory else parts[0]
 
 
 def url_prefix(code: str) -> str:

@@ -18,6 +18,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
+from zqsite import cldr
 from zqsite.cache import CacheLost, LastPages, code_digest, discard_posts
 from zqsite.errors import BuildFailed, Problem
 from zqsite.incremental import digest_of_listing, input_snapshot, keep_frame, last_build_if_unchanged
@@ -94,6 +95,7 @@ def _build(options: BuildOptions, progress: Callable[[int, int], None] | None, f
 
     from zqsite.rendering import make_renderer, render_changed
 
+    cldr.remember_in(options.cache_folder)
     # The snapshot's stats of the content files: the same moment's, and no second stat per file.
     site = load_site(options, clock, (lambda done, total: progress(done, total, "posts read")) if progress else None,
                      file_stats)
@@ -153,6 +155,7 @@ def _build(options: BuildOptions, progress: Callable[[int, int], None] | None, f
         "snapshot": snapshot, "output": digest_of_listing(published), "due": due,
         "posts": len(site.index.all_posts), "pages": page_count,
         "warnings": [(w.path, w.line, w.message) for w in warnings]})
+    cldr.save()
     clock.mark("save the build cache")
     if progress:
         total = len(plan.pages) + len(plan.feeds)
