@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import http.client
+import os
 import subprocess
 import sys
 import time
@@ -66,6 +67,26 @@ def test_check_reports_like_build_and_writes_nothing(tmp_path):
     result = run_cli("check", "--content", str(site.content), "--config", str(site.config), cwd=tmp_path)
     assert result.returncode == 0 and "no errors" in result.stdout
     assert not site.output.exists()
+
+
+def test_the_program_ends_with_its_messages_written_and_its_temporary_folders_removed(tmp_path):
+    # The command line ends the process at once (os._exit) after running what an exit runs:
+    # every line printed arrives, the exit code is the command's, and a build without a cache
+    # leaves no scratch folder for photos behind.
+    site = make_site(tmp_path / "site", posts={"a.md": post("A post", "2024-01-01", labels=["x"])})
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    build = [sys.executable, str(PROJECT_ROOT / "build.py"), "--content", str(site.content),
+             "--output", str(site.output), "--config", str(site.config), "--no-cache"]
+    result = subprocess.run(build, capture_output=True, text=True, encoding="utf-8", timeout=120,
+                            env={**os.environ, "TMPDIR": str(scratch), "TEMP": str(scratch), "TMP": str(scratch)})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("Built 1 posts") and result.stdout.endswith("\n")
+    assert list(scratch.iterdir()) == []
+    (site.content / "posts" / "b.md").write_text("---\ntitle: B\ndate: never\n---\n", encoding="utf-8")
+    result = subprocess.run(build, capture_output=True, text=True, encoding="utf-8", timeout=120)
+    assert result.returncode == 1
+    assert result.stderr.rstrip().endswith("nothing was published")
 
 
 def get(url: str, path: str) -> tuple[int, str]:

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import atexit
 import logging
 import os
 import signal
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Sequence
+from typing import TYPE_CHECKING, NoReturn, Sequence
 
 from zqsite.errors import BuildFailed, OutputError, Problem
 from zqsite.options import PROJECT_ROOT, default_config_path
@@ -38,6 +39,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("zqsite: interrupted; the published site was left as it was", file=sys.stderr)
         return 130
+
+
+def run() -> NoReturn:
+    """The command line as a program (`python build.py`, `python -m zqsite`, `zqsite`): runs
+    the command, then ends the process without freeing its objects one by one, which a normal
+    exit does (0.05-0.1 s after a build of 10,000 posts, measured): the system takes the
+    memory back at once. What an exit runs besides (atexit functions: temporary folders,
+    logging) runs first."""
+    code = main()
+    try:
+        atexit._run_exitfuncs()
+        for stream in (sys.stdout, sys.stderr):
+            stream.flush()
+    finally:
+        os._exit(code)
 
 
 def _escape_what_streams_cannot_show() -> None:
