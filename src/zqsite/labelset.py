@@ -48,16 +48,17 @@ def resolve_labels(posts: list[Post], entries: dict[str, Label],
     A spelling other than the chosen one is a warning at its post; an empty slug, or two
     different labels with one slug, is an error.
     """
-    chosen, reasons = _choose_spellings(posts, entries)
     first: dict[str, str] = {}
     for key in entries:
         other = first.setdefault(label_identity(key), key)
         if other != key:
             problems.warning("labels.yaml", None, f"labels '{other}' and '{key}' differ only in capitals or "
                              f"character width: they are one label, and the entry '{key}' is not used")
-    final_of = {key: chosen[label_identity(key)] for post in posts for key in post.labels}
-    if all(key == final for key, final in final_of.items()):  # the usual case: every label spelled one way
-        return posts, _slugged_labels(posts, entries, problems)
+    spellings = set().union(*[post.labels for post in posts])
+    if _each_spelled_one_way(spellings, first):  # the usual case: no post is rewritten
+        return posts, _slugged_labels(posts, entries, problems, spellings)
+    chosen, reasons = _choose_spellings(posts, entries)
+    final_of = {key: chosen[label_identity(key)] for key in spellings}
     spelled = []
     for post in posts:
         labels = tuple(dict.fromkeys(final_of[key] for key in post.labels))
@@ -72,6 +73,16 @@ def resolve_labels(posts: list[Post], entries: dict[str, Label],
             post = replace(post, labels=labels, digest=digest)
         spelled.append(post)
     return spelled, _slugged_labels(spelled, entries, problems)
+
+
+def _each_spelled_one_way(spellings: set[str], registered: dict[str, str]) -> bool:
+    """Whether no two spellings in use are one label, and each is the one labels.yaml has."""
+    seen: dict[str, str] = {}
+    for key in spellings:
+        identity = label_identity(key)
+        if seen.setdefault(identity, key) != key or registered.get(identity, key) != key:
+            return False
+    return True
 
 
 def _choose_spellings(posts: list[Post], entries: dict[str, Label]) -> tuple[dict[str, str], dict[str, str]]:
@@ -106,7 +117,14 @@ def _choose_spellings(posts: list[Post], entries: dict[str, Label]) -> tuple[dic
     return chosen, reasons
 
 
-def _slugged_labels(posts: list[Post], entries: dict[str, Label], problems: Problems) -> tuple[Label, ...]:
+def _slugged_labels(posts: list[Post], entries: dict[str, Label], problems: Problems,
+                    spellings: set[str] | None = None) -> tuple[Label, ...]:
+    if spellings is not None:  # each label's slug, without a look at every post unless two clash
+        slugs = {key: (entries[key].slug if key in entries and entries[key].slug else "") or urls.slug_from_text(key)
+                 for key in spellings}
+        if all(slugs.values()) and len(set(slugs.values())) == len(slugs):
+            return tuple(sorted((Label(key=key, slug=slug, names=entries[key].names if key in entries else ())
+                                 for key, slug in slugs.items()), key=lambda label: label.key.lower()))
     labels: dict[str, Label] = {}
     by_slug: dict[str, str] = {}
     for post in posts:
