@@ -204,7 +204,7 @@ def reuse(writer: SiteWriter, previous: BuildCache | None, rel: str, mark: str,
     if not mark or previous is None:
         return False
     last = previous.page(rel)
-    if last is not None and last[0] == mark and writer.keep_if_published(rel, last[1]):
+    if last is not None and last[0] == mark and writer.keep_if_published(rel):
         manifest[rel] = last
         return True
     return False

@@ -3,8 +3,8 @@ render → write → publish (a patch or a swap) → save the build cache.
 
 Each phase is a function of its own module; this one calls them in order. Every way a build
 starts again is in `build_site`: a damaged body shard found while rendering (`CacheLost`:
-read every post again) and a file of the last build that is missing or was changed
-(`LastBuildGone`: plan every page). Nothing is published before either.
+read every post again) and a file of the last build that is
+missing (`LastBuildGone`: plan every page). Nothing is published before either.
 """
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ log = logging.getLogger(__name__)
 
 
 class LastBuildGone(Exception):
-    """A published file the build meant to keep is missing or was changed."""
+    """A published file the build meant to keep is missing."""
 
 
 def build_site(options: BuildOptions, progress: Callable[[int, int], None] | None = None) -> BuildReport:
@@ -122,7 +122,7 @@ def _build(options: BuildOptions, progress: Callable[[int, int], None] | None, f
     manifest: dict[str, tuple[str, int]] = {}
     with SiteWriter(options.output_dir, protected, published_files) as writer:
         for rel, entry in kept.items():
-            if not writer.keep_if_published(rel, entry[1]):
+            if not writer.keep_if_published(rel):
                 raise LastBuildGone(rel)
             manifest[rel] = entry
         unmarked = render_changed(options, site, renderer, fingerprints, plan, writer, previous, manifest, progress, clock)
