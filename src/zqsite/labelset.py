@@ -57,7 +57,7 @@ def resolve_labels(posts: list[Post], entries: dict[str, Label],
     spellings = set().union(*[post.labels for post in posts])
     if _each_spelled_one_way(spellings, first):  # the usual case: no post is rewritten
         return posts, _slugged_labels(posts, entries, problems, spellings)
-    chosen, reasons = _choose_spellings(posts, entries)
+    chosen, reasons = _choose_spellings(posts, first)
     final_of = {key: chosen[label_identity(key)] for key in spellings}
     spelled = []
     for post in posts:
@@ -85,11 +85,9 @@ def _each_spelled_one_way(spellings: set[str], registered: dict[str, str]) -> bo
     return True
 
 
-def _choose_spellings(posts: list[Post], entries: dict[str, Label]) -> tuple[dict[str, str], dict[str, str]]:
-    """identity -> the spelling to publish, and why it was chosen."""
-    registered: dict[str, str] = {}
-    for key in entries:
-        registered.setdefault(label_identity(key), key)
+def _choose_spellings(posts: list[Post], registered: dict[str, str]) -> tuple[dict[str, str], dict[str, str]]:
+    """identity -> the spelling to publish, and why it was chosen (`registered`: identity ->
+    the spelling of labels.yaml)."""
     uses: dict[str, dict[str, list]] = {}  # identity -> spelling -> [posts, oldest date]
     group_of: dict[str, dict[str, list]] = {}  # spelling -> its identity's entry of `uses`
     for post in posts:
@@ -120,8 +118,7 @@ def _choose_spellings(posts: list[Post], entries: dict[str, Label]) -> tuple[dic
 def _slugged_labels(posts: list[Post], entries: dict[str, Label], problems: Problems,
                     spellings: set[str] | None = None) -> tuple[Label, ...]:
     if spellings is not None:  # each label's slug, without a look at every post unless two clash
-        slugs = {key: (entries[key].slug if key in entries and entries[key].slug else "") or urls.slug_from_text(key)
-                 for key in spellings}
+        slugs = {key: _slug_of(key, entries) for key in spellings}
         if all(slugs.values()) and len(set(slugs.values())) == len(slugs):
             return tuple(sorted((Label(key=key, slug=slug, names=entries[key].names if key in entries else ())
                                  for key, slug in slugs.items()), key=lambda label: label.key.lower()))
@@ -132,7 +129,7 @@ def _slugged_labels(posts: list[Post], entries: dict[str, Label], problems: Prob
             if key in labels:
                 continue
             entry = entries.get(key)
-            slug = (entry.slug if entry and entry.slug else "") or urls.slug_from_text(key)
+            slug = _slug_of(key, entries)
             line = post.line_of("labels")
             if not slug:
                 problems.error(post.source_path, line, f"label '{key}' gives an empty URL: give it a slug in labels.yaml")
@@ -144,3 +141,9 @@ def _slugged_labels(posts: list[Post], entries: dict[str, Label], problems: Prob
             by_slug[slug] = key
             labels[key] = Label(key=key, slug=slug, names=entry.names if entry else ())
     return tuple(sorted(labels.values(), key=lambda label: label.key.lower()))
+
+
+def _slug_of(key: str, entries: dict[str, Label]) -> str:
+    """labels.yaml's slug for the label, else one made from its name ("" if it has no letters)."""
+    entry = entries.get(key)
+    return (entry.slug if entry and entry.slug else "") or urls.slug_from_text(key)

@@ -3,8 +3,8 @@ render → write → publish (a patch or a swap) → save the build cache.
 
 Each phase is a function of its own module; this one calls them in order. Every way a build
 starts again is in `build_site`: a damaged body shard found while rendering (`CacheLost`:
-read every post again) and a file of the last build that is
-missing (`LastBuildGone`: plan every page). Nothing is published before either.
+read every post again) and a file of the last build that is missing (`LastBuildGone`: plan
+every page). Nothing is published before either.
 """
 
 from __future__ import annotations
