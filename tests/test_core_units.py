@@ -188,6 +188,13 @@ def test_same_instant_in_different_offsets_is_a_tie():
     assert slugs(sort_newest_first([one, other])) == ["a-post", "b-post"]
 
 
+@pytest.mark.parametrize("year", [1970, 2024, 2099])
+def test_posts_one_microsecond_apart_are_ordered_by_time_not_by_url(year):
+    earlier = make_post("a-post", at(year, 7, 15, 20))
+    later = make_post("b-post", earlier.date + timedelta(microseconds=1))
+    assert slugs(sort_newest_first([earlier, later])) == ["b-post", "a-post"]
+
+
 def test_archives_by_year_and_month_with_counts():
     posts = [
         make_post("jul-a", at(2024, 7, 15, 21)), make_post("jul-b", at(2024, 7, 1)),

@@ -463,3 +463,22 @@ def test_spawned_workers_build_the_same_bytes_as_one_process(tmp_path, monkeypat
     assert not rendered[0].startswith("render workers (spawn) rendered 0 ")
     build_site(replace(options, output_dir=tmp_path / "serial", workers=1, use_cache=False))
     assert tree_digest(tmp_path / "spawned") == tree_digest(tmp_path / "serial")
+
+
+def test_the_posts_listed_from_the_snapshots_stats_are_those_a_walk_finds(tmp_path):
+    from zqsite.incremental import input_snapshot
+    from zqsite.reader import _markdown_files
+
+    content = tmp_path / "content"
+    for rel in ("posts/2024/b.md", "posts/2024/a.md", "posts/2023/deep/er/c.md", "posts/top.md",
+                "posts/2024/photo.jpg", "posts/2024/notes.txt", "pages/about.md", "site.md"):
+        (content / rel).parent.mkdir(parents=True, exist_ok=True)
+        (content / rel).write_text("x", encoding="utf-8")
+    stats: dict = {}
+    input_snapshot("code", "options", [content], None, stats)
+    listed = _markdown_files(content, "posts", stats)
+    walked = _markdown_files(content, "posts", {})
+    assert [(rel, name) for rel, name, _stat in listed] == [(rel, name) for rel, name, _stat in walked]
+    assert [rel for rel, _name, _stat in listed] == ["posts/2023/deep/er/c.md", "posts/2024/a.md",
+                                                     "posts/2024/b.md", "posts/top.md"]
+    assert all(stat.st_size == 1 for _rel, _name, stat in listed)

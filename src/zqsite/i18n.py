@@ -9,7 +9,7 @@ from types import SimpleNamespace
 
 import yaml
 
-from zqsite.cldr import answer
+from zqsite.answers import answer
 from zqsite.languages import babel_locale
 
 MESSAGES_DIR = Path(__file__).parent / "messages"
@@ -60,7 +60,7 @@ def check_catalogues() -> None:
         messages(path.stem)
 
 
-# Babel is imported by the first question the build cache has no answer to (zqsite.cldr).
+# Babel is imported by the first question the build cache has no answer to (zqsite.answers).
 
 @lru_cache(maxsize=4096)
 def full_date(day: date, language: str) -> str:

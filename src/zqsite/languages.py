@@ -7,7 +7,7 @@ import re
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from zqsite.cldr import answer
+from zqsite.answers import answer
 
 if TYPE_CHECKING:  # Babel is imported when a language is looked up: a build with nothing to do needs none
     from babel import Locale

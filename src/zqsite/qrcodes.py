@@ -14,11 +14,13 @@ import re
 from functools import lru_cache
 from typing import Callable
 
-import segno
 from markupsafe import Markup, escape
 
-# The encoder shapes every code: another segno may draw another, equally valid, symbol.
-LIBRARY_VERSION = f"segno {segno.__version__} (masks scored by zqsite, 1)"
+from zqsite import answers
+
+# The encoder shapes every code: another segno may draw another, equally valid, symbol. Which
+# segno is installed, without importing it (it imports urllib.request: 0.03 s of a rebuild).
+LIBRARY_VERSION = f"segno at {answers.installed('segno')} (masks scored by zqsite, 1)"
 
 QUIET_ZONE = 4  # modules of light margin on each side: the QR specification's minimum
 MODULE_PX = 4  # CSS pixels per module: about 1 mm on a screen, for a phone held at arm's length
@@ -45,13 +47,22 @@ def qr_svg(text: str, label: str) -> Markup:
 @lru_cache(maxsize=256)  # a contact's code in each language: one symbol, labelled in each
 def symbol_rows(text: str) -> tuple[bytes, ...]:
     """The finished symbol of `text`, one `bytes` of 0 and 1 per row, with the best mask."""
+    # Kept between builds packed (about 200 bytes a code): a rebuild draws a post's code
+    # again without segno.
+    packed, size = answers.answer(("qr symbol", text), lambda: _packed_symbol(text))
+    return tuple(unpack(packed, size))
+
+
+def _packed_symbol(text: str) -> tuple[int, int]:
+    import segno
+
     code = segno.make_qr(text, encoding="utf-8", mask=0)
     matrix = [bytes(row) for row in code.matrix]
     rows, columns = pack(matrix), pack(transpose(matrix))
     row_deltas, column_deltas = mask_deltas(code.version, code.error)
     mask = best_mask([rows ^ delta for delta in row_deltas],
                      [columns ^ delta for delta in column_deltas], len(matrix))
-    return tuple(unpack(rows ^ row_deltas[mask], len(matrix)))
+    return rows ^ row_deltas[mask], len(matrix)
 
 
 # --- symbols packed into one integer: each line PAD + n + PAD bits, light padding ------------

@@ -192,8 +192,15 @@ def _report_bad_images(path: str, body: BodyResult, problems: Problems) -> None:
 def _markdown_files(content_dir: Path, folder: str,
                     file_stats: Mapping[str, os.stat_result]) -> list[tuple[str, str, os.stat_result]]:
     """(path relative to the content folder, path, stat) of every .md file below a folder, sorted;
-    a file's stat from `file_stats` where it is there."""
+    from `file_stats` (every file of the content folder, just listed) when given."""
     found = []
+    if file_stats:  # a second walk of 10,000 posts took 0.02 s of a one-edit rebuild
+        top = os.path.join(content_dir, folder) + os.sep
+        for name, stat in file_stats.items():
+            if name.startswith(top) and name.endswith(".md"):
+                found.append((f"{folder}/" + name[len(top):].replace(os.sep, "/"), name, stat))
+        found.sort(key=lambda item: item[0])
+        return found
     stack = [(f"{folder}/", os.path.join(content_dir, folder))]
     while stack:
         prefix, directory = stack.pop()
@@ -292,7 +299,9 @@ def _read_post(path: Path, data: bytes, context: _Context) -> _Draft | None:
 def _make_post(draft: _Draft, body: "BodyResult") -> Post:
     summary_html = html.escape(draft.summary) if draft.summary else first_paragraph(body.html)
     slug = draft.slug
-    if not slug and not draft.translation_of:  # a translation's slug comes from its original's
+    if not slug and draft.translation_of:  # a translation's slug comes from its original's
+        slug = f"{draft.translation_of}-{draft.language.lower()}"
+    elif not slug:
         slug = urls.slug_from_text(draft.title) or urls.slug_from_text(Path(draft.doc.path).stem)
     url = draft.blogger_path or (urls.post_url(draft.date, slug) if slug else "")
     return Post(

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterator
 
 import jinja2
 
+from zqsite import answers
 from zqsite.errors import BuildFailed, Problem
 from zqsite.pages import PageSpec
 from zqsite.render import Renderer
@@ -142,7 +143,9 @@ def _render_in_parallel(work: RenderWork, posts: list[int], others: list[int],
                     orphans += chunk
                     continue
                 by_workers += len(results)
-                yield from results
+                for position, size, written, found in results:
+                    answers.learn(found)  # the next build has them without asking
+                    yield position, size, written
                 follow = next_chunk()
                 if follow:
                     pending[pool.submit(follow)] = follow
@@ -156,8 +159,9 @@ def _render_in_parallel(work: RenderWork, posts: list[int], others: list[int],
               "; a worker died" if broken else "")
 
 
-def _render_chunk_job(shared: RenderWork | _WorkFromRecipe, position: int) -> tuple[int, int, bool]:
-    return render_and_put(shared.resolve(), position)
+def _render_chunk_job(shared: RenderWork | _WorkFromRecipe, position: int) -> tuple[int, int, bool, dict]:
+    """In a worker: the page's render_and_put, and what the worker asked Babel and segno."""
+    return (*render_and_put(shared.resolve(), position), answers.new_answers())
 
 
 def render_and_put(work: RenderWork, position: int) -> tuple[int, int, bool]:

@@ -1,0 +1,86 @@
+"""Babel's and segno's answers kept in the build cache: asked once, the same bytes, and a
+rebuild that asks nothing new runs without importing either."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from sitekit import PROJECT_ROOT, make_site, post
+from test_editor_errors import tree_digest
+from zqsite import answers
+
+
+@pytest.fixture
+def memo(tmp_path):
+    yield tmp_path
+    answers.remember_in(None)  # the next test starts with no answers
+
+
+def test_an_answer_is_asked_once_and_kept_for_the_next_build(memo):
+    asked = []
+    answers.remember_in(memo)
+    assert answers.answer(("month_name", 2024, 7, "ja"), lambda: asked.append(1) or "2024年7月") == "2024年7月"
+    assert answers.answer(("month_name", 2024, 7, "ja"), lambda: asked.append(1) or "other") == "2024年7月"
+    answers.save()
+    answers.remember_in(memo)
+    assert answers.answer(("month_name", 2024, 7, "ja"), lambda: asked.append(1) or "other") == "2024年7月"
+    assert asked == [1]
+
+
+def test_what_a_worker_asked_goes_back_once_and_is_kept(memo):
+    answers.remember_in(memo)
+    answers.answer(("native_name", "ko"), lambda: "한국어")  # asked in a render worker, say
+    found = answers.new_answers()
+    assert found == {("native_name", "ko"): "한국어"} and answers.new_answers() == {}
+    answers.remember_in(memo)  # the build process, which had not asked it
+    answers.learn(found)
+    answers.save()
+    answers.remember_in(memo)
+    assert answers.answer(("native_name", "ko"), lambda: "asked again") == "한국어"
+
+
+@pytest.mark.parametrize("damage", ["truncated", "another babel", "no folder"])
+def test_a_damaged_or_foreign_file_of_answers_is_asked_again(memo, monkeypatch, damage):
+    answers.remember_in(memo)
+    answers.answer(("native_name", "ko"), lambda: "한국어")
+    answers.save()
+    if damage == "truncated":
+        (memo / answers.FILE_NAME).write_bytes((memo / answers.FILE_NAME).read_bytes()[:7])
+    elif damage == "another babel":
+        monkeypatch.setattr(answers, "library_stamp", lambda: "babel of another release")
+    answers.remember_in(None if damage == "no folder" else memo)
+    assert answers.answer(("native_name", "ko"), lambda: "asked again") == "asked again"
+
+
+def run_build(site, cache: Path | None, output: Path) -> str:
+    """A build in a process of its own; prints the Babel and segno modules it imported."""
+    script = (f"import sys; sys.path.insert(0, {str(PROJECT_ROOT / 'src')!r}); from zqsite.cli import main\n"
+              "code = main(sys.argv[1:])\n"
+              "print(sorted(m for m in sys.modules if m.split('.')[0] in ('babel', 'segno'))); sys.exit(code)\n")
+    arguments = ["--content", str(site.content), "--output", str(output), "--config", str(site.config), "-q"]
+    arguments += ["--cache-dir", str(cache)] if cache else ["--no-cache"]
+    result = subprocess.run([sys.executable, "-c", script, *arguments],
+                            capture_output=True, text=True, encoding="utf-8", timeout=180)
+    assert "Traceback" not in result.stderr, result.stderr
+    return result.stdout.strip()
+
+
+def test_a_rebuild_that_asks_nothing_new_imports_neither_babel_nor_segno_and_gives_the_same_bytes(tmp_path):
+    posts = {f"2024/p{i}.md": post(f"Post {i}", f"2024-0{1 + i % 3}-1{i}T09:30:00+08:00", labels=["dasha"],
+                                   slug=f"p{i}", body=f"Body {i}.") for i in range(6)}
+    posts["2024/p0.ja.md"] = post("投稿", "2024-01-10T09:30:00+08:00", labels=["dasha"], language="ja",
+                                  translation_of="p0", body="本文。")
+    site = make_site(tmp_path / "site", posts=posts)
+    cache = tmp_path / "cache"
+    first = run_build(site, cache, site.output)
+    assert "'babel'" in first and "'segno'" in first  # the first build asks both (a post page has a code)
+    assert (cache / answers.FILE_NAME).is_file()
+    body = site.content / "posts/2024/p2.md"
+    body.write_text(body.read_text(encoding="utf-8").replace("Body 2.", "Body two."), encoding="utf-8")
+    assert run_build(site, cache, site.output) == "[]"
+    assert "'segno'" in run_build(site, None, tmp_path / "cold")  # no cache: the libraries' own answers
+    assert tree_digest(site.output) == tree_digest(tmp_path / "cold")
