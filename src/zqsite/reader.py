@@ -115,14 +115,18 @@ def _read_posts(content_dir: Path, context: _Context, cache: BuildCache, workers
     new: list[tuple[int, str, os.stat_result]] = []  # not in the cache, or changed
     for number, (rel, name, stat) in enumerate(files):
         hit = cache.post(rel, stat, lambda name=name: _read_bytes(name))  # no Path per file: slow
-        if hit is not None and _still_valid(hit, name, context):
-            record, file_problems, assets, body, summary, _sources = hit
-            found[number] = post_from_record(record, body, summary)
+        if hit is None:
+            new.append((number, name, stat))
+            continue
+        record, file_problems, assets, body, summary, sources = hit
+        if file_problems or assets or sources:  # most posts have none: nothing to look at
+            if not _still_valid(hit, name, context):
+                new.append((number, name, stat))
+                continue
             context.problems.items.extend(Problem(*p) for p in file_problems)
             for url, source in assets:
                 context.assets.setdefault(url, Asset(url, source))
-            continue
-        new.append((number, name, stat))
+        found[number] = post_from_record(record, body, summary)
 
     results = _read_new_posts(new, context, workers)
     for done, ((number, _name, stat), (post, file_problems, assets, key, sources)) in enumerate(zip(new, results), 1):
