@@ -482,3 +482,33 @@ def test_the_posts_listed_from_the_snapshots_stats_are_those_a_walk_finds(tmp_pa
     assert [rel for rel, _name, _stat in listed] == ["posts/2023/deep/er/c.md", "posts/2024/a.md",
                                                      "posts/2024/b.md", "posts/top.md"]
     assert all(stat.st_size == 1 for _rel, _name, stat in listed)
+
+
+def test_the_page_manifest_is_kept_as_changes_and_read_back_whole(tmp_path):
+    from zqsite.cache import BuildCache, LastPages
+
+    def manifest(n: int, edited: dict, gone: set, frame: str = "frame") -> LastPages:
+        pages = {f"p{i}.html": (edited.get(i, f"mark{i}"), i) for i in range(n) if i not in gone}
+        shows = {f"p{i}.html": (f"/post{i}.html",) for i in range(n) if i not in gone}
+        return LastPages(frame, pages, shows, {}, {f"/post{i}.html": b"d" for i in range(n)},
+                         {f"/post{i}.html": edited.get(i, f"Title {i}") for i in range(n)}, len(pages))
+
+    def cache() -> BuildCache:
+        return BuildCache(tmp_path / "cache", "signature", tmp_path / "public")
+
+    base = manifest(2000, {}, set())
+    cache().save(base)
+    written = {p.name: p.read_bytes() for p in (tmp_path / "cache").glob("*.bin")}
+    steps = [manifest(2000, {3: "new"}, set()), manifest(2000, {3: "newer", 7: "x"}, {9}),
+             manifest(2000, {7: "x"}, {9, 11}, frame="other frame")]
+    for step in steps:
+        kept = cache()
+        kept.save(step)
+        assert cache().last_pages == step
+    pages_file = next(p for p in (tmp_path / "cache").glob("pages-*.bin"))
+    assert pages_file.read_bytes() == written[pages_file.name]  # only the changes file was written
+    assert len(list((tmp_path / "cache").glob("page-changes-*.bin"))) == 1
+    many = manifest(2000, {i: "all new" for i in range(1000)}, set())
+    cache().save(many)  # too many changes: the whole manifest again, no changes file
+    assert cache().last_pages == many and pages_file.read_bytes() != written[pages_file.name]
+    assert not list((tmp_path / "cache").glob("page-changes-*.bin"))
