@@ -188,6 +188,15 @@ def test_same_instant_in_different_offsets_is_a_tie():
     assert slugs(sort_newest_first([one, other])) == ["a-post", "b-post"]
 
 
+def test_the_structure_changes_with_a_date_moved_by_one_second_and_not_with_a_title():
+    from zqsite.index import structure_of
+
+    posts = [make_post("a-post", at(2024, 7, 15, 20)), make_post("b-post", at(2024, 7, 16, 8))]
+    moved = [posts[0], replace(posts[1], date=posts[1].date + timedelta(seconds=1))]
+    retitled = [posts[0], replace(posts[1], title="Another title")]
+    assert structure_of(moved) != structure_of(posts) == structure_of(retitled)
+
+
 @pytest.mark.parametrize("year", [1970, 2024, 2099])
 def test_posts_one_microsecond_apart_are_ordered_by_time_not_by_url(year):
     earlier = make_post("a-post", at(year, 7, 15, 20))
