@@ -81,3 +81,22 @@ def test_pages_of_a_render_worker_that_died_are_rendered_by_the_build_process(tm
     assert sorted(position for position, _size, _written in results) == list(range(len(urls)))
     assert all((tmp_path / "out" / rel).read_bytes() == f"<p>/{rel}</p>".encode() for rel in rels)
     assert any("a worker died" in record.getMessage() for record in caplog.records)
+
+
+@pytest.mark.parametrize("method", [m for m in ("fork", "spawn") if m in multiprocessing.get_all_start_methods()])
+def test_an_interruption_while_a_pool_starts_stops_its_workers_and_stays_an_interruption(monkeypatch, method):
+    # Ctrl-C or SIGTERM (a KeyboardInterrupt) between the workers' start and their manager
+    # thread's: shutting the pool down must neither raise another error nor leave workers.
+    from concurrent.futures import process
+
+    def interrupted(thread) -> None:  # noqa: ANN001
+        raise KeyboardInterrupt
+
+    monkeypatch.setenv(workers.START_METHOD_VARIABLE, method)
+    monkeypatch.setattr(process._ExecutorManagerThread, "start", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        with workers.Pool(square_with_offset, {"offset": 0}, 2) as pool:
+            pool.submit([1, 2])
+    for child in multiprocessing.active_children():  # joins the stopped workers
+        child.join(timeout=10)
+    assert multiprocessing.active_children() == []

@@ -90,10 +90,18 @@ class Pool:
         return self._executor.submit(_run_chunk, list(jobs))
 
     def close(self) -> None:
-        self._executor.shutdown(wait=True, cancel_futures=True)
-        if self.method == "fork":
-            gc.unfreeze()
-            _install(None, None)
+        try:
+            self._executor.shutdown(wait=True, cancel_futures=True)
+        except RuntimeError:
+            # Interrupted (Ctrl-C, SIGTERM) while the executor started its manager thread: the
+            # thread never ran, so nothing would end the workers, and shutdown cannot wait for
+            # it. The workers are stopped here; the interruption goes on as it came.
+            for process in list((getattr(self._executor, "_processes", None) or {}).values()):
+                process.terminate()
+        finally:
+            if self.method == "fork":
+                gc.unfreeze()
+                _install(None, None)
 
     def __enter__(self) -> "Pool":
         return self
