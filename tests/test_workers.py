@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
+import time
 
 import pytest
 
@@ -83,10 +85,53 @@ def test_pages_of_a_render_worker_that_died_are_rendered_by_the_build_process(tm
     assert any("a worker died" in record.getMessage() for record in caplog.records)
 
 
-@pytest.mark.parametrize("method", [m for m in ("fork", "spawn") if m in multiprocessing.get_all_start_methods()])
+def raise_interrupt(_number, _frame) -> None:  # noqa: ANN001
+    raise KeyboardInterrupt  # as cli._interrupt does for SIGTERM
+
+
+def assert_no_worker_left() -> None:
+    for child in multiprocessing.active_children():  # joins the workers that ended
+        child.join(timeout=10)
+    assert multiprocessing.active_children() == []
+
+
+METHODS = [m for m in ("fork", "spawn") if m in multiprocessing.get_all_start_methods()]
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_sigterm_while_a_pool_starts_comes_after_the_start_and_the_pool_shuts_down(monkeypatch, method):
+    # SIGTERM in the middle of ProcessPoolExecutor.submit once left a worker waiting for work
+    # forever and the build never ended: it is held until submit is done.
+    from concurrent.futures import ProcessPoolExecutor
+
+    monkeypatch.setenv(workers.START_METHOD_VARIABLE, method)
+    previous = signal.signal(signal.SIGTERM, raise_interrupt)
+    original = ProcessPoolExecutor.submit
+    submitted = []
+
+    def signalled(executor, *args, **kwargs):  # noqa: ANN001
+        os.kill(os.getpid(), signal.SIGTERM)
+        time.sleep(0.2)  # the signal is delivered while submit goes on
+        future = original(executor, *args, **kwargs)
+        submitted.append(future)
+        return future
+
+    monkeypatch.setattr(ProcessPoolExecutor, "submit", signalled)
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            with workers.Pool(square_with_offset, {"offset": 0}, 2) as pool:
+                pool.submit([1, 2])
+                pytest.fail("the interruption did not come after submit")
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    assert len(submitted) == 1  # the interruption came once submit had started the pool
+    assert_no_worker_left()
+
+
+@pytest.mark.parametrize("method", METHODS)
 def test_an_interruption_while_a_pool_starts_stops_its_workers_and_stays_an_interruption(monkeypatch, method):
-    # Ctrl-C or SIGTERM (a KeyboardInterrupt) between the workers' start and their manager
-    # thread's: shutting the pool down must neither raise another error nor leave workers.
+    # Should the executor still break while it starts (here its thread's start raises), shutting
+    # the pool down must neither raise another error nor leave workers, whatever SIGTERM does.
     from concurrent.futures import process
 
     def interrupted(thread) -> None:  # noqa: ANN001
@@ -94,9 +139,11 @@ def test_an_interruption_while_a_pool_starts_stops_its_workers_and_stays_an_inte
 
     monkeypatch.setenv(workers.START_METHOD_VARIABLE, method)
     monkeypatch.setattr(process._ExecutorManagerThread, "start", interrupted)
-    with pytest.raises(KeyboardInterrupt):
-        with workers.Pool(square_with_offset, {"offset": 0}, 2) as pool:
-            pool.submit([1, 2])
-    for child in multiprocessing.active_children():  # joins the stopped workers
-        child.join(timeout=10)
-    assert multiprocessing.active_children() == []
+    previous = signal.signal(signal.SIGTERM, raise_interrupt)  # what a worker inherits from the build
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            with workers.Pool(square_with_offset, {"offset": 0}, 2) as pool:
+                pool.submit([1, 2])
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    assert_no_worker_left()

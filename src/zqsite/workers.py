@@ -16,7 +16,10 @@ from __future__ import annotations
 
 import gc
 import os
+import signal
 import sys
+import threading
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, Callable, Iterator, Sequence, TypeVar
 
 if TYPE_CHECKING:
@@ -76,28 +79,30 @@ class Pool:
 
         self.method = start_method()
         context = multiprocessing.get_context(self.method)
-        if self.method == "fork":
-            _install(function, shared)  # every worker inherits it: nothing is pickled
-            # A forked worker's garbage collector would touch, and so copy, every object it inherits.
-            gc.freeze()
-            self._executor = ProcessPoolExecutor(workers, mp_context=context)
-        else:
-            self._executor = ProcessPoolExecutor(workers, mp_context=context, initializer=_install,
-                                                 initargs=(function, shared))
+        with interrupts_deferred():
+            if self.method == "fork":
+                _install(function, shared)  # every worker inherits it: nothing is pickled
+                # A forked worker's garbage collector would touch, and so copy, every object it inherits.
+                gc.freeze()
+                self._executor = ProcessPoolExecutor(workers, mp_context=context)
+            else:
+                self._executor = ProcessPoolExecutor(workers, mp_context=context, initializer=_install,
+                                                     initargs=(function, shared))
 
     def submit(self, jobs: Sequence[Job]) -> "Future[list[Result]]":
         """The results of `jobs`, in their order, when a worker has run them all."""
-        return self._executor.submit(_run_chunk, list(jobs))
+        with interrupts_deferred():
+            return self._executor.submit(_run_chunk, list(jobs))
 
     def close(self) -> None:
         try:
-            self._executor.shutdown(wait=True, cancel_futures=True)
+            with interrupts_deferred():
+                self._executor.shutdown(wait=True, cancel_futures=True)
         except RuntimeError:
-            # Interrupted (Ctrl-C, SIGTERM) while the executor started its manager thread: the
-            # thread never ran, so nothing would end the workers, and shutdown cannot wait for
-            # it. The workers are stopped here; the interruption goes on as it came.
+            # The executor broke while starting its manager thread: nothing would end the
+            # workers, and shutdown cannot wait for the thread. The workers are killed here.
             for process in list((getattr(self._executor, "_processes", None) or {}).values()):
-                process.terminate()
+                process.kill()
         finally:
             if self.method == "fork":
                 gc.unfreeze()
@@ -108,6 +113,31 @@ class Pool:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+@contextmanager
+def interrupts_deferred() -> Iterator[None]:
+    """Ctrl-C and SIGTERM wait until the block is done, then act as they would have. A
+    KeyboardInterrupt inside ProcessPoolExecutor's submit or shutdown can leave its queues
+    half set up: a worker then waits for work forever and the build never exits (seen here
+    with SIGTERM while a pool started)."""
+    if threading.current_thread() is not threading.main_thread():  # signals go to the main thread only
+        yield
+        return
+    caught: list[int] = []
+    numbers = [signal.SIGINT] + ([signal.SIGTERM] if hasattr(signal, "SIGTERM") else [])
+    before = {number: signal.signal(number, lambda number, _frame: caught.append(number)) for number in numbers}
+    try:
+        yield
+    finally:
+        for number, handler in before.items():
+            signal.signal(number, handler)
+        if caught:
+            handler = before[caught[0]]
+            if callable(handler):
+                handler(caught[0], None)  # the build's own (cli._interrupt) or Python's: KeyboardInterrupt
+            elif handler == signal.SIG_DFL:
+                os.kill(os.getpid(), caught[0])
 
 
 def worth_a_pool(jobs: int, workers: int, min_jobs: dict[str, int]) -> bool:
