@@ -32,7 +32,7 @@ def finish_posts(posts: list[Post], config: SiteConfig, problems: Problems) -> l
                 problems.error(post.source_path, post.line_of("translation_of"),
                                f"a translation must be in another language than {original.source_path}")
                 continue
-        slug = post.slug or (f"{post.translation_of}-{post.language.lower()}" if post.translation_of else "")
+        slug = post.slug or (urls.translation_slug(post.translation_of, post.language) if post.translation_of else "")
         if not slug:
             problems.error(post.source_path, post.line_of("title"),
                            "cannot make a URL from this title (no letters or digits): add a 'slug'")

@@ -304,7 +304,7 @@ def _make_post(draft: _Draft, body: "BodyResult") -> Post:
     summary_html = html.escape(draft.summary) if draft.summary else first_paragraph(body.html)
     slug = draft.slug
     if not slug and draft.translation_of:  # a translation's slug comes from its original's
-        slug = f"{draft.translation_of}-{draft.language.lower()}"
+        slug = urls.translation_slug(draft.translation_of, draft.language)
     elif not slug:
         slug = urls.slug_from_text(draft.title) or urls.slug_from_text(Path(draft.doc.path).stem)
     url = draft.blogger_path or (urls.post_url(draft.date, slug) if slug else "")

@@ -43,6 +43,11 @@ def is_safe_segment(text: str) -> bool:
     return bool(text) and text not in (".", "..") and not any(c in text for c in "/\\\0") and ":" not in text
 
 
+def translation_slug(original_slug: str, language: str) -> str:
+    """A translation without a slug of its own: its original's, with the language."""
+    return f"{original_slug}-{language.lower()}"
+
+
 def post_url(date: datetime, slug: str) -> str:
     """Blogger's permalink form: /YYYY/MM/<slug>.html (year and month in the site's time zone)."""
     return f"/{date:%Y}/{date:%m}/{slug}.html"
