@@ -1,5 +1,5 @@
-"""Babel's and segno's answers kept in the build cache: asked once, the same bytes, and a
-rebuild that asks nothing new runs without importing either."""
+"""Babel's and the QR encoder's answers kept in the build cache: asked once, the same bytes,
+and a rebuild that asks nothing new runs without importing Babel or encoding a code."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ import pytest
 
 from sitekit import DEFAULT_CONFIG, PROJECT_ROOT, make_site, post
 from test_editor_errors import tree_digest
+import zqsite.cache
 from zqsite import answers
 
 
@@ -43,7 +44,7 @@ def test_what_a_worker_asked_goes_back_once_and_is_kept(memo):
     assert answers.answer(("native_name", "ko"), lambda: "asked again") == "한국어"
 
 
-@pytest.mark.parametrize("damage", ["truncated", "another babel", "no folder"])
+@pytest.mark.parametrize("damage", ["truncated", "another babel", "another zqsite", "no folder"])
 def test_a_damaged_or_foreign_file_of_answers_is_asked_again(memo, monkeypatch, damage):
     answers.remember_in(memo)
     answers.answer(("native_name", "ko"), lambda: "한국어")
@@ -52,16 +53,20 @@ def test_a_damaged_or_foreign_file_of_answers_is_asked_again(memo, monkeypatch, 
         (memo / answers.FILE_NAME).write_bytes((memo / answers.FILE_NAME).read_bytes()[:7])
     elif damage == "another babel":
         monkeypatch.setattr(answers, "library_stamp", lambda: "babel of another release")
+    elif damage == "another zqsite":  # whose QR encoder may draw other symbols
+        monkeypatch.setattr(zqsite.cache, "code_digest", lambda: "a newer zqsite")
     answers.remember_in(None if damage == "no folder" else memo)
     assert answers.answer(("native_name", "ko"), lambda: "asked again") == "asked again"
 
 
 def run_build(site, cache: Path | None, output: Path) -> str:
-    """A build in a process of its own; prints the Babel and segno modules it imported, and
-    importlib.metadata (Markdown imports it to look up extensions given by name)."""
+    """A build in a process of its own; prints the Babel and segno modules it imported,
+    importlib.metadata (Markdown imports it to look up extensions given by name), and how many
+    QR versions the build process laid out (0: it encoded no code)."""
     script = (f"import sys; sys.path.insert(0, {str(PROJECT_ROOT / 'src')!r}); from zqsite.cli import main\n"
               "code = main(sys.argv[1:])\n"
               "print(sorted(m for m in sys.modules if m.split('.')[0] in ('babel', 'segno') or m == 'importlib.metadata'))\n"
+              "from zqsite import qrsymbol; print(qrsymbol._layout.cache_info().currsize)\n"
               "sys.exit(code)\n")
     arguments = ["--content", str(site.content), "--output", str(output), "--config", str(site.config), "-q"]
     arguments += ["--cache-dir", str(cache)] if cache else ["--no-cache"]
@@ -71,7 +76,7 @@ def run_build(site, cache: Path | None, output: Path) -> str:
     return result.stdout.strip()
 
 
-def test_a_rebuild_that_asks_nothing_new_imports_neither_babel_nor_segno_and_gives_the_same_bytes(tmp_path):
+def test_a_rebuild_that_asks_nothing_new_imports_no_babel_encodes_no_code_and_gives_the_same_bytes(tmp_path):
     # The edit converts one body: the Markdown of a rebuild needs no importlib.metadata either.
     posts = {f"2024/p{i}.md": post(f"Post {i}", f"2024-0{1 + i % 3}-1{i}T09:30:00+08:00", labels=["dasha"],
                                    slug=f"p{i}", body=f"Body {i}.") for i in range(6)}
@@ -80,11 +85,13 @@ def test_a_rebuild_that_asks_nothing_new_imports_neither_babel_nor_segno_and_giv
     # Without the search index, whose stamp names Pagefind's version (from importlib.metadata).
     site = make_site(tmp_path / "site", posts=posts, config=DEFAULT_CONFIG + "search: false\n")
     cache = tmp_path / "cache"
-    first = run_build(site, cache, site.output)
-    assert "'babel'" in first and "'segno'" in first  # the first build asks both (a post page has a code)
+    first = run_build(site, cache, site.output).splitlines()
+    assert "'babel'" in first[0] and first[1] != "0"  # the first build asks both (a post page has a code)
+    assert "segno" not in first[0]  # the encoder is zqsite's own (segno is the tests' reference)
     assert (cache / answers.FILE_NAME).is_file()
     body = site.content / "posts/2024/p2.md"
     body.write_text(body.read_text(encoding="utf-8").replace("Body 2.", "Body two."), encoding="utf-8")
-    assert run_build(site, cache, site.output) == "[]"
-    assert "'segno'" in run_build(site, None, tmp_path / "cold")  # no cache: the libraries' own answers
+    assert run_build(site, cache, site.output).splitlines() == ["[]", "0"]
+    cold = run_build(site, None, tmp_path / "cold").splitlines()  # no cache: asked again
+    assert "'babel'" in cold[0] and cold[1] != "0"
     assert tree_digest(site.output) == tree_digest(tmp_path / "cold")

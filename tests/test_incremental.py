@@ -326,22 +326,6 @@ def test_another_zqsite_code_does_not_reuse_the_cache(workspace, monkeypatch):
     assert calls["convert"] == len(corpus()) + 1 and calls["render"] > unchanged["render"] + 20  # posts and the page
 
 
-def test_another_qr_encoder_renders_the_pages_with_codes_again(workspace, rendered, monkeypatch):
-    # Another segno may draw other (equally valid) symbols: the next build that has work makes
-    # the pages that show codes again. (A build with nothing to do does not import segno.)
-    import zqsite.qrcodes
-
-    site, options, tmp_path = workspace
-    touch = site.content / "posts/2023/p10.md"
-    touch.write_bytes(touch.read_bytes())
-    build_site(options)
-    assert not rendered
-    monkeypatch.setattr(zqsite.qrcodes, "LIBRARY_VERSION", "segno 99.0")
-    touch.write_bytes(touch.read_bytes() + b"\n")
-    build_site(options)
-    assert "/2023/05/post-4.html" in rendered and "/contacts/" in rendered and "/p/about.html" in rendered
-
-
 def test_a_build_with_nothing_to_do_still_reports_its_warnings_and_repairs_its_output(workspace):
     site, options, tmp_path = workspace
     (site.content / "posts/2023/nolabels.md").write_text("---\ntitle: No labels\ndate: 2023-05-05\n---\nText\n", encoding="utf-8")

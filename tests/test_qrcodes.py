@@ -19,7 +19,7 @@ from PIL import Image
 
 from sitekit import has_class, post, page, parse_html, site_pages
 from zqsite.models import Contact
-from zqsite import qrcodes
+from zqsite import qrcodes, qrsymbol
 from zqsite.qrcodes import MODULE_PX, QUIET_ZONE, qr_svg
 from zqsite.vcard import vcard_for_qr
 
@@ -233,34 +233,81 @@ def test_a_label_is_escaped_and_the_code_is_one_svg():
     assert lxml.html.fromstring(str(svg)).get("aria-label") == 'QR code: "Sihui" & <Dasha>'
 
 
-# --- the mask: chosen by zqsite from segno's symbols ----------------------------------------
+# --- the symbols: zqsite's encoder (qrsymbol) against segno's ----------------------------
 
 TEXTS = ["https://example.org/blog/2024/07/sihui-dasha-industrial-park.html", "四会市投资促进局 " * 6,
-         "WIFI:S:x;;", "a" * 300, vcard_for_qr(Contact("x", "Bureau of Sihui City", tel="0758-3611228"))]
+         "WIFI:S:x;;", "a" * 300, vcard_for_qr(Contact("x", "Bureau of Sihui City", tel="0758-3611228")),
+         "12345", "0" * 3000, "HELLO WORLD", "+86 13143984664", "HTTPS://EXAMPLE.ORG/" * 40, "A" * 4296,
+         "€" * 984]  # numeric, alphanumeric, and the largest symbols (version 40) of each mode
 
 
-@pytest.mark.parametrize("text", TEXTS)
+def segno_data(version: int, level: str, bits: str) -> bytes:
+    """The data codewords of this bit stream as segno writes them: a stream that ends on a byte
+    boundary gets one more zero byte before the pad codewords (segno 1.6's padding; §7.4.10
+    adds none, as qrsymbol does: both read back the same)."""
+    bits += "0" * (8 - len(bits) % 8)
+    capacity = qrsymbol._data_codewords(version, level)
+    data = int(bits, 2).to_bytes(len(bits) // 8, "big")[:capacity]
+    return data + (b"\xec\x11" * capacity)[:capacity - len(data)]
+
+
+def test_the_error_correction_tables_are_segnos():
+    import segno.consts
+    for version in range(1, 41):
+        for level in "LMQH":
+            blocks = segno.consts.ECC[version][segno.consts.ERROR_MAPPING[level]]
+            i = qrsymbol.LEVELS.index(level)
+            assert qrsymbol._BLOCKS[i][version] == sum(block.num_blocks for block in blocks)
+            assert qrsymbol._ECC_PER_BLOCK[i][version] == blocks[0].num_total - blocks[0].num_data
+            assert qrsymbol._data_codewords(version, level) == sum(b.num_blocks * b.num_data for b in blocks)
+
+
+def random_texts() -> list[str]:
+    import random
+    randomness = random.Random(11)
+    return ["".join(randomness.choice(alphabet) for _ in range(randomness.randint(1, length)))
+            for alphabet, length in [("abcXYZ 0123/:é中", 1500), ("0123456789", 7000),
+                                     (qrsymbol._ALPHANUMERIC, 4000)] for _ in range(12)]
+
+
+@pytest.mark.parametrize("text", TEXTS + random_texts())
 def test_each_mask_gives_the_symbol_segno_draws_with_that_mask(text):
     import segno
+    version, level, bits = qrsymbol.bit_stream(text)
+    code = segno.make_qr(text, encoding="utf-8", mask=0)
+    assert (code.version, code.error, code.mode) == (version, level, code.mode)
+    rows, columns = qrsymbol.unmasked(version, level, segno_data(version, level, bits))
+    row_deltas, column_deltas = qrsymbol.mask_deltas(version, level)
     for mask in range(8):
-        segno_rows = [bytes(row) for row in segno.make_qr(text, encoding="utf-8", mask=mask).matrix]
-        code = segno.make_qr(text, encoding="utf-8", mask=0)
-        rows_deltas, _ = qrcodes.mask_deltas(code.version, code.error)
-        base = qrcodes.pack([bytes(row) for row in code.matrix])
-        assert qrcodes.unpack(base ^ rows_deltas[mask], len(segno_rows)) == segno_rows
+        expected = [bytes(row) for row in segno.make_qr(text, encoding="utf-8", mask=mask).matrix]
+        assert qrsymbol.unpack(rows ^ row_deltas[mask], len(expected)) == expected
+        assert columns ^ column_deltas[mask] == qrsymbol.pack(qrsymbol.transpose(expected))
 
 
 @pytest.mark.parametrize("version", [1, 2, 6, 7, 21, 32, 40])
-def test_the_mask_deltas_of_the_specification_turn_segnos_mask_0_into_each_mask(version):
+def test_every_version_and_level_is_laid_out_as_segno_does(version):
     import segno
+    width = 10 if version < 10 else 12 if version < 27 else 14
     for level in "LMQH":
-        symbols = [[bytes(row) for row in segno.make_qr("0", version=version, error=level, mask=mask,
-                                                          boost_error=False).matrix] for mask in range(8)]
-        rows, columns = qrcodes.mask_deltas(version, level)
+        bits = "0001" + format(1, f"0{width}b") + "0000" + "0000"  # "0", numeric, and the terminator
+        rows, _ = qrsymbol.unmasked(version, level, segno_data(version, level, bits))
+        deltas, _ = qrsymbol.mask_deltas(version, level)
         for mask in range(8):
-            assert qrcodes.unpack(qrcodes.pack(symbols[0]) ^ rows[mask], len(symbols[0])) == symbols[mask]
-            assert (qrcodes.pack(qrcodes.transpose(symbols[0])) ^ columns[mask]
-                    == qrcodes.pack(qrcodes.transpose(symbols[mask])))
+            expected = [bytes(row) for row in segno.make_qr("0", version=version, error=level, mask=mask,
+                                                            boost_error=False).matrix]
+            assert qrsymbol.unpack(rows ^ deltas[mask], len(expected)) == expected
+
+
+def test_a_stream_that_ends_on_a_byte_boundary_gets_the_pad_codewords_right_after_it():
+    version, level, bits = qrsymbol.bit_stream("wxid_abc")  # byte mode: always a whole number of bytes
+    assert len(bits) % 8 == 0
+    assert qrsymbol._encode("wxid_abc")[2] == int(bits, 2).to_bytes(len(bits) // 8, "big") + b"\xec\x11\xec"
+
+
+def test_a_text_too_long_for_a_qr_code_is_refused():
+    qrsymbol.symbol("a" * 2953)
+    with pytest.raises(ValueError, match="too long"):
+        qrsymbol.symbol("a" * 2954)
 
 
 def plain_penalty(matrix: list[bytes]) -> int:
@@ -297,15 +344,29 @@ def test_the_packed_penalty_is_the_rules_written_out():
                 for n, share in [(21, 0.5), (25, 0.2), (29, 0.8), (33, 0.5), (57, 0.5)] for _ in range(6)]
     matrices.append([bytes([1, 0, 1, 1, 1, 0, 1] + [0] * 14) for _ in range(21)])  # finders at the edge
     for matrix in matrices:
-        packed = qrcodes.pack(matrix), qrcodes.pack(qrcodes.transpose(matrix))
-        assert qrcodes.penalty(*packed, len(matrix)) == plain_penalty(matrix)
+        packed = qrsymbol.pack(matrix), qrsymbol.pack(qrsymbol.transpose(matrix))
+        assert qrsymbol.penalty(*packed, len(matrix)) == plain_penalty(matrix)
 
 
 @pytest.mark.parametrize("text", TEXTS)
-def test_the_code_has_the_mask_of_the_lowest_penalty_and_reads_back(text):
-    import segno
-    penalties = [plain_penalty([bytes(r) for r in segno.make_qr(text, encoding="utf-8", mask=m).matrix])
-                 for m in range(8)]
-    chosen = [bytes(r) for r in segno.make_qr(text, encoding="utf-8", mask=penalties.index(min(penalties))).matrix]
-    assert list(qrcodes.symbol_rows(text)) == chosen
+def test_the_code_has_the_mask_of_the_lowest_penalty_and_every_mask_reads_back(text):
+    version, level, data = qrsymbol._encode(text)
+    rows, _ = qrsymbol.unmasked(version, level, data)
+    symbols = [qrsymbol.unpack(rows ^ delta, 17 + 4 * version) for delta in qrsymbol.mask_deltas(version, level)[0]]
+    penalties = [plain_penalty(symbol) for symbol in symbols]
+    assert list(qrcodes.symbol_rows(text)) == symbols[penalties.index(min(penalties))]
     assert decode(str(qr_svg(text, "code"))) == text
+    if len(text) < 500:  # a phone reads the symbol of any mask (decoding the large ones takes long)
+        for symbol in symbols:
+            assert decode(svg_of(symbol)) == text
+
+
+def svg_of(rows: list[bytes]) -> str:
+    modules = len(rows) + 2 * QUIET_ZONE
+    return (f'<svg width="{modules * MODULE_PX}" height="{modules * MODULE_PX}" viewBox="0 0 {modules} {modules}">'
+            f'<path stroke="#000" d="{qrcodes.svg_path(tuple(rows))}"/></svg>')
+
+
+def test_the_path_draws_each_run_of_dark_modules_once():
+    rows = (b"\x00\x01\x01\x00\x01", b"\x00\x00\x00\x00\x00", b"\x01\x00\x00\x00\x01")
+    assert qrcodes.svg_path(rows) == "M5 4.5h2m1 0h1m-5 2h1m3 0h1"

@@ -1,11 +1,11 @@
-"""Libraries' answers remembered between builds: Babel's (dates and month names in a
-language, a language's own name) and segno's (the modules of a QR code).
+"""Answers remembered between builds: Babel's (dates and month names in a language, a
+language's own name) and the QR encoder's (the modules of a code, `qrsymbol`).
 
-They are pure functions of the installed library, and a rebuild asks mostly what the last
-build asked. The build cache keeps them (`answers.bin`, valid for one installation of each
-library), so that a rebuild asking nothing new imports neither: Babel and its locale data took
-about 0.07 s of a one-post rebuild at 10,000 posts, segno 0.02 s (profiled on 2 December
-2026). Render workers send back what they asked (`new_answers`, `learn`), so that the next
+They are pure functions of the installed Babel and of zqsite's code, and a rebuild asks mostly
+what the last build asked. The build cache keeps them (`answers.bin`, valid for one
+installation of Babel and one zqsite), so that a rebuild asking nothing new imports no Babel
+(Babel and its locale data took about 0.07 s of a one-post rebuild at 10,000 posts, profiled
+on 2 December 2026) and encodes no code again. Render workers send back what they asked (`new_answers`, `learn`), so that the next
 build has it. Without a cache folder (a cold build with `--no-cache`) every answer is asked.
 """
 
@@ -21,7 +21,7 @@ T = TypeVar("T")
 
 FILE_NAME = "answers.bin"
 _VERSION = 2  # of the file's layout
-LIBRARIES = ("babel", "segno")  # whose answers these are
+LIBRARIES = ("babel",)  # whose answers these are, with zqsite's own
 
 _answers: dict[tuple, object] = {}
 _new: dict[tuple, object] = {}  # asked in this process since new_answers() last took them
@@ -89,9 +89,11 @@ def save() -> None:
 
 
 def library_stamp() -> str:
-    """Which Babel and segno are installed (another release may answer otherwise), without
-    importing them."""
-    return "\0".join(installed(name) for name in LIBRARIES)
+    """Which Babel is installed (another release may answer otherwise), without importing it,
+    and which zqsite (another may encode another QR symbol)."""
+    from zqsite.cache import code_digest
+
+    return "\0".join([*(installed(name) for name in LIBRARIES), code_digest()])
 
 
 def installed(name: str) -> str:

@@ -218,12 +218,9 @@ def _report_of_unchanged(last: dict, files: int, clock: PhaseClock) -> BuildRepo
 
 
 def _fingerprints(options: BuildOptions, site: LoadedSite, renderer: Renderer) -> Fingerprints:
-    from zqsite import qrcodes
     from zqsite.incremental import Fingerprints, theme_digest
 
-    # The QR encoder's version too: another segno may draw other codes on posts and cards.
-    theme = theme_digest(options.templates_dir, (repr(site.config).encode(), repr(site.index.labels).encode(),
-                                                 qrcodes.LIBRARY_VERSION.encode()))
+    theme = theme_digest(options.templates_dir, (repr(site.config).encode(), repr(site.index.labels).encode()))
     return Fingerprints(theme, renderer.chrome, site.index.all_posts, site.config.base_path)
 
 

@@ -160,7 +160,7 @@ def _render_in_parallel(work: RenderWork, posts: list[int], others: list[int],
 
 
 def _render_chunk_job(shared: RenderWork | _WorkFromRecipe, position: int) -> tuple[int, int, bool, dict]:
-    """In a worker: the page's render_and_put, and what the worker asked Babel and segno."""
+    """In a worker: the page's render_and_put, and what the worker asked Babel and the QR encoder."""
     return (*render_and_put(shared.resolve(), position), answers.new_answers())
 
 
