@@ -19,7 +19,6 @@ import logging
 import marshal
 import os
 import shutil
-import tempfile
 import zlib
 from dataclasses import dataclass, fields
 from functools import lru_cache
@@ -36,6 +35,8 @@ _CONVERTED_FIELDS = ("body", "summary")  # stored apart, in the shards
 
 def _dump(path: Path, data: Any) -> None:
     payload = marshal.dumps(data)
+    import tempfile  # here: a build with nothing to do writes nothing (6 ms of imports)
+
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
     try:
