@@ -5,8 +5,10 @@ They are pure functions of the installed Babel and of zqsite's code, and a rebui
 what the last build asked. The build cache keeps them (`answers.bin`, valid for one
 installation of Babel and one zqsite), so that a rebuild asking nothing new imports no Babel
 (Babel and its locale data took about 0.07 s of a one-post rebuild at 10,000 posts, profiled
-on 2 December 2026) and encodes no code again. Render workers send back what they asked (`new_answers`, `learn`), so that the next
-build has it. Without a cache folder (a cold build with `--no-cache`) every answer is asked.
+on 2 December 2026) and encodes no code again. Render workers send back what they asked
+(`new_answers`, `learn`), so that the next build has it. Without a cache folder (a cold build
+with `--no-cache`) every answer is asked. Another zqsite asks everything again: its encoder
+may draw other symbols, and the whole file is one stamp.
 """
 
 from __future__ import annotations
