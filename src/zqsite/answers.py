@@ -93,7 +93,7 @@ def save() -> None:
 def library_stamp() -> str:
     """Which Babel is installed (another release may answer otherwise), without importing it,
     and which zqsite (another may encode another QR symbol)."""
-    from zqsite.cache import code_digest
+    from zqsite.cache import code_digest  # here: answers imports nothing of zqsite's at load
 
     return "\0".join([*(installed(name) for name in LIBRARIES), code_digest()])
 

@@ -55,8 +55,9 @@ def svg_path(rows: tuple[bytes, ...]) -> str:
             parts.append(f"M{x} {y + QUIET_ZONE + 0.5:g}h{len(dark)}")
         else:
             parts.append(f"m{x - pen_x} {y - pen_y}h{len(dark)}")
-        lights, darks = [len(light) for light, _ in runs], [len(dark) for _, dark in runs]
-        parts.append("".join(map("m{} 0h{}".format, lights[1:], darks[1:])))
+        later = runs[1:]  # on the same row: the pen moves right by the light run before each
+        gaps, lengths = [len(light) for light, _ in later], [len(dark) for _, dark in later]
+        parts.append("".join(map("m{} 0h{}".format, gaps, lengths)))
         pen_x, pen_y = QUIET_ZONE + len(row.rstrip(b"\x00")), y
     return "".join(parts)
 
