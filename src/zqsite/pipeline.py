@@ -50,7 +50,8 @@ def build_site(options: BuildOptions, progress: Callable[[int, int], None] | Non
     """Builds the whole site and publishes it only if every phase succeeded."""
     # A build makes millions of objects and next to no cyclic garbage: the garbage collector's
     # passes over them took a tenth of a rebuild after an edit. (Measured: the same peak memory
-    # for a cold build of 10,000 posts without it.) It runs again after the build.
+    # for a cold build of 10,000 posts without it.) It runs again after the build if it ran
+    # before (the command line keeps it off: see cli.run).
     collecting = gc.isenabled()
     gc.disable()
     # One "now" for the whole build and its worker processes (future posts, the due date).
