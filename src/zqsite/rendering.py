@@ -17,7 +17,6 @@ from __future__ import annotations
 import logging
 import traceback
 from concurrent.futures import FIRST_COMPLETED, wait
-from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any, Callable, Iterator
@@ -107,6 +106,8 @@ def render_pages(work: RenderWork, workers: int) -> Iterator[tuple[int, int, boo
 
 def _render_in_parallel(work: RenderWork, posts: list[int], others: list[int],
                         workers: int) -> Iterator[tuple[int, int, bool]]:
+    from concurrent.futures.process import BrokenProcessPool  # with multiprocessing: only when a pool starts
+
     lists = [others[i:i + RENDER_CHUNK] for i in range(0, len(others), RENDER_CHUNK)]
     own = RENDER_CHUNK // 4  # post pages rendered here between two looks at the workers' results
     first, last = 0, len(posts)  # post pages not taken yet: this process from the start, workers from the end

@@ -17,8 +17,6 @@ import html
 import json
 import logging
 import os
-import subprocess
-import tempfile
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import groupby
@@ -31,6 +29,8 @@ from zqsite.languages import url_prefix
 from zqsite.models import Post
 
 if TYPE_CHECKING:
+    import subprocess
+
     from zqsite.writer import SiteWriter
 
 log = logging.getLogger(__name__)
@@ -102,6 +102,8 @@ def plan_bundles(language: str, posts: Sequence[Post], config: SiteConfig) -> li
 def build_search_files(bundles: Sequence[Bundle], config: SiteConfig) -> list[tuple[str, bytes]]:
     """(site path, bytes) of every file of `bundles`; one Pagefind process per bundle, as many at
     once as there are cores (each uses every core; more at once would only add memory)."""
+    import tempfile  # here and below: subprocess and tempfile only when a bundle is indexed
+
     try:
         from pagefind.service import get_executable
     except ImportError as exc:
@@ -135,6 +137,8 @@ def build_search_files(bundles: Sequence[Bundle], config: SiteConfig) -> list[tu
 
 
 def _start_pagefind(binary: Path, bundle: Bundle, tmp: Path, config: SiteConfig) -> tuple[Path, subprocess.Popen]:
+    import subprocess
+
     site = tmp / "site" / bundle.folder
     out = tmp / "out" / bundle.folder
     for post in bundle.posts:
@@ -152,6 +156,8 @@ def _start_pagefind(binary: Path, bundle: Bundle, tmp: Path, config: SiteConfig)
 
 
 def _finish(process: subprocess.Popen) -> None:
+    import subprocess
+
     try:
         stdout, stderr = process.communicate(timeout=600)
     except subprocess.TimeoutExpired as exc:
