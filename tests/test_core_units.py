@@ -197,6 +197,16 @@ def test_the_structure_changes_with_a_date_moved_by_one_second_and_not_with_a_ti
     assert structure_of(moved) != structure_of(posts) == structure_of(retitled)
 
 
+def test_the_structure_tells_labels_apart_whatever_they_hold():
+    from zqsite.index import structure_of
+
+    post = make_post("a-post", at(2024, 7, 15, 20))
+    tabbed, two = replace(post, labels=("a\tb",)), replace(post, labels=("a", "b"))
+    assert structure_of([tabbed]) != structure_of([two])
+    assert structure_of([replace(post, translation_of="b")]) != structure_of([post])
+    assert structure_of([two], [two.date.timestamp()]) == structure_of([two])
+
+
 @pytest.mark.parametrize("year", [1970, 2024, 2099])
 def test_posts_one_microsecond_apart_are_ordered_by_time_not_by_url(year):
     earlier = make_post("a-post", at(year, 7, 15, 20))
