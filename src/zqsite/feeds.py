@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timezone
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 
@@ -20,6 +21,7 @@ _SRCSET = re.compile(r'(\ssrcset=")([^"]*)"')
 _CANDIDATE_START = re.compile(r'(^|,\s*)/(?!/)')
 
 
+@lru_cache(maxsize=256)  # a recent post is in most feeds (the site's, its language's, its labels'; RSS and Atom)
 def absolute_links(html: str, base_url: str) -> str:
     """Root-relative links and images (srcset candidates too) made absolute: a feed reader
     has no page to resolve them against."""
