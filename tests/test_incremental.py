@@ -163,6 +163,18 @@ def test_a_body_edit_plans_and_renders_only_the_pages_that_show_the_post(workspa
     assert "/2023/05/post-4.html" in incremental and "/archive/" not in incremental
 
 
+def test_naming_the_folders_relative_instead_of_absolute_renders_no_page_again(workspace, rendered, monkeypatch):
+    # An editor may type `--config content/site.yaml` one day and a full path the next: the
+    # same files, so the next build keeps every page (it only checks that nothing changed).
+    site, options, tmp_path = workspace
+    monkeypatch.chdir(tmp_path)
+    relative = replace(options, content_dir=site.content.relative_to(tmp_path),
+                       output_dir=site.output.relative_to(tmp_path), config_path=site.config.relative_to(tmp_path))
+    report = build_site(relative)
+    assert report.files_written == 0 and rendered == []
+    assert build_site(options).files_written == 0 and rendered == []
+
+
 @pytest.mark.parametrize("path, old", [("posts/2023/p04.md", "Post 4 about Zhaoqing"),
                                        ("posts/2024/p23.md", "Post 23 about Zhaoqing"),
                                        ("posts/2023/p00.ja.md", "第0号の投稿")])

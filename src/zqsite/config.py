@@ -38,7 +38,9 @@ class SiteConfig:
     image_widths: tuple[int, ...] = (480, 800, 1200, 1600)  # photos are published in these widths (px)
     image_quality: int = 82  # JPEG and WebP quality of the published photos
     search_bundle_posts: int = 200  # posts in a search bundle at most (see search.py); 0: one per language
-    source_path: str | None = field(default=None, compare=False)
+    # Where the settings were read from, as typed (for messages): not a setting, so not in the
+    # repr that page fingerprints hash (a relative --config would otherwise re-render every page).
+    source_path: str | None = field(default=None, compare=False, repr=False)
 
     @property
     def tz(self) -> ZoneInfo:
