@@ -17,6 +17,7 @@ import html
 import json
 import logging
 import os
+import tempfile
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import groupby
@@ -102,8 +103,6 @@ def plan_bundles(language: str, posts: Sequence[Post], config: SiteConfig) -> li
 def build_search_files(bundles: Sequence[Bundle], config: SiteConfig) -> list[tuple[str, bytes]]:
     """(site path, bytes) of every file of `bundles`; one Pagefind process per bundle, as many at
     once as there are cores (each uses every core; more at once would only add memory)."""
-    import tempfile  # here and below: subprocess and tempfile only when a bundle is indexed
-
     try:
         from pagefind.service import get_executable
     except ImportError as exc:
@@ -137,7 +136,7 @@ def build_search_files(bundles: Sequence[Bundle], config: SiteConfig) -> list[tu
 
 
 def _start_pagefind(binary: Path, bundle: Bundle, tmp: Path, config: SiteConfig) -> tuple[Path, subprocess.Popen]:
-    import subprocess
+    import subprocess  # here and in _finish: only when a bundle is indexed
 
     site = tmp / "site" / bundle.folder
     out = tmp / "out" / bundle.folder
