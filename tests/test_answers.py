@@ -95,3 +95,64 @@ def test_a_rebuild_that_asks_nothing_new_imports_no_babel_encodes_no_code_and_gi
     cold = run_build(site, None, tmp_path / "cold").splitlines()  # no cache: asked again
     assert "'babel'" in cold[0] and cold[1] != "0"
     assert tree_digest(site.output) == tree_digest(tmp_path / "cold")
+
+
+def test_a_qr_symbol_is_kept_in_one_spread_file_read_only_when_a_page_asks_it(memo, monkeypatch):
+    texts = [f"https://example.org/2024/07/post-{i}.html" for i in range(1000)]
+    answers.remember_in(memo)
+    for text in texts:
+        answers.answer(("qr symbol", text), lambda text=text: (len(text), 21))
+    answers.answer(("month_name", 2024, 7, "ja"), lambda: "2024年7月")
+    answers.save()
+    spread = sorted((memo / answers.SPREAD_FOLDER).glob("*.bin"))
+    assert len(spread) == answers.SPREAD_FILES  # a thousand texts reach every file
+
+    read = []
+    real_read = answers._read
+    monkeypatch.setattr(answers, "_read", lambda path: read.append(path.name) or real_read(path))
+    answers.remember_in(memo)
+    assert read == [answers.FILE_NAME]  # Babel's answers only: no symbol is read before it is asked
+    assert answers.answer(("qr symbol", texts[7]), lambda: "asked again") == (len(texts[7]), 21)
+    assert answers.answer(("month_name", 2024, 7, "ja"), lambda: "asked again") == "2024年7月"
+    assert len(read) == 2  # the one file that holds that symbol
+
+    spread[0].write_bytes(b"\x00damaged")
+    answers.remember_in(memo)
+    asked = [text for text in texts
+             if answers.answer(("qr symbol", text), lambda: "asked again") == "asked again"]
+    assert asked and len(asked) < len(texts) // 10  # those of the damaged file, and only those
+    answers.save()  # that file is written again, whole
+    answers.remember_in(memo)
+    assert all(answers.answer(("qr symbol", text), lambda: "asked a third time") != "asked a third time"
+               for text in texts)
+
+
+def test_what_a_worker_asked_of_a_spread_file_is_kept_with_that_file(memo):
+    answers.remember_in(memo)
+    answers.answer(("qr symbol", "https://example.org/a.html"), lambda: (1, 21))
+    answers.save()
+    answers.remember_in(memo)
+    answers.learn({("qr symbol", "https://example.org/b.html"): (2, 21)})  # from a render worker
+    answers.save()
+    answers.remember_in(memo)
+    assert answers.answer(("qr symbol", "https://example.org/a.html"), lambda: "again") == (1, 21)
+    assert answers.answer(("qr symbol", "https://example.org/b.html"), lambda: "again") == (2, 21)
+
+
+@pytest.mark.parametrize("language", ["en", "zh-Hant", "zh-Hans", "ja", "ko", "ar"])
+def test_a_time_of_day_is_asked_once_per_time_and_reads_as_babel_writes_the_moment(memo, language):
+    import babel.dates
+    from datetime import datetime, timedelta, timezone
+
+    from zqsite import i18n
+    from zqsite.languages import babel_locale
+
+    answers.remember_in(memo)
+    start = datetime(2024, 7, 15, tzinfo=timezone(timedelta(hours=8)))
+    # Midnight on the dot is a day period of its own in Chinese ("午夜"), a second after it is not.
+    moments = [start + timedelta(days=day, minutes=minute, seconds=second)
+               for day in (0, 40) for minute in range(0, 1440, 37) for second in (0, 1)]
+    for moment in moments:
+        assert i18n.time_of_day(moment, language) == babel.dates.format_time(moment, "short",
+                                                                              locale=babel_locale(language))
+    assert len(answers.new_answers()) == len(moments) // 2  # each time of day once, whatever the day

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, time
 from functools import lru_cache
 from pathlib import Path
 from types import SimpleNamespace
@@ -91,8 +91,12 @@ def short_month(year: int, month: int, language: str) -> str:
 
 
 def time_of_day(moment: datetime, language: str) -> str:
-    return answer(("time_of_day", moment.isoformat(), language),
-                  lambda: _dates().format_time(moment, "short", locale=babel_locale(language)))
+    """"9:41 PM" / "21:41". Every locale's short time pattern shows only the time of day (the
+    hour, the minute and the period of the day, which is "midnight" at 00:00:00 exactly, in
+    CLDR of Babel 2.x), so the answer is asked once per time of day, not once per post."""
+    clock = moment.time()
+    return answer(("time_of_day", clock.isoformat(), language),
+                  lambda: _dates().format_time(clock, "short", locale=babel_locale(language)))
 
 
 def _dates():  # noqa: ANN202
