@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
 from types import SimpleNamespace
