@@ -60,12 +60,12 @@ def test_a_damaged_or_foreign_file_of_answers_is_asked_again(memo, monkeypatch, 
 
 
 def run_build(site, cache: Path | None, output: Path) -> str:
-    """A build in a process of its own; prints the Babel and segno modules it imported,
+    """A build in a process of its own; prints the Babel, python-slugify and segno modules it imported,
     importlib.metadata (Markdown imports it to look up extensions given by name), and how many
     QR versions the build process laid out (0: it encoded no code)."""
     script = (f"import sys; sys.path.insert(0, {str(PROJECT_ROOT / 'src')!r}); from zqsite.cli import main\n"
               "code = main(sys.argv[1:])\n"
-              "print(sorted(m for m in sys.modules if m.split('.')[0] in ('babel', 'segno') or m == 'importlib.metadata'))\n"
+              "print(sorted(m for m in sys.modules if m.split('.')[0] in ('babel', 'segno', 'slugify') or m == 'importlib.metadata'))\n"
               "from zqsite import qrsymbol; print(qrsymbol._layout.cache_info().currsize)\n"
               "sys.exit(code)\n")
     arguments = ["--content", str(site.content), "--output", str(output), "--config", str(site.config), "-q"]
@@ -76,7 +76,7 @@ def run_build(site, cache: Path | None, output: Path) -> str:
     return result.stdout.strip()
 
 
-def test_a_rebuild_that_asks_nothing_new_imports_no_babel_encodes_no_code_and_gives_the_same_bytes(tmp_path):
+def test_a_rebuild_that_asks_nothing_new_imports_no_babel_or_slugify_encodes_no_code_and_gives_the_same_bytes(tmp_path):
     # The edit converts one body: the Markdown of a rebuild needs no importlib.metadata either.
     posts = {f"2024/p{i}.md": post(f"Post {i}", f"2024-0{1 + i % 3}-1{i}T09:30:00+08:00", labels=["dasha"],
                                    slug=f"p{i}", body=f"Body {i}.") for i in range(6)}
@@ -86,7 +86,8 @@ def test_a_rebuild_that_asks_nothing_new_imports_no_babel_encodes_no_code_and_gi
     site = make_site(tmp_path / "site", posts=posts, config=DEFAULT_CONFIG + "search: false\n")
     cache = tmp_path / "cache"
     first = run_build(site, cache, site.output).splitlines()
-    assert "'babel'" in first[0] and first[1] != "0"  # the first build asks both (a post page has a code)
+    # The first build asks all three (a post page has a code; a label has a slug).
+    assert "'babel'" in first[0] and "'slugify'" in first[0] and first[1] != "0"
     assert "segno" not in first[0]  # the encoder is zqsite's own (segno is the tests' reference)
     assert (cache / answers.FILE_NAME).is_file()
     body = site.content / "posts/2024/p2.md"

@@ -1,18 +1,20 @@
 """Answers remembered between builds: Babel's (dates and month names in a language, a
-language's own name) and the QR encoder's (the modules of a code, `qrsymbol`).
+language's own name), python-slugify's (the slug of a label or title) and the QR encoder's
+(the modules of a code, `qrsymbol`).
 
-They are pure functions of the installed Babel and of zqsite's code, and a rebuild asks mostly
-what the last build asked. The build cache keeps them (valid for one installation of Babel and
-one zqsite), so that a rebuild asking nothing new imports no Babel (Babel and its locale data
-took about 0.07 s of a one-post rebuild at 10,000 posts, profiled on 2 December 2026) and
-encodes no code again. Babel's answers are one file (`answers.bin`), read when a build starts.
-Each post asks its own QR symbol, which only its page shows, so the symbols are spread over
-`SPREAD_FILES` files by their text (`answers/NN.bin`), each read when a page asks a symbol in
-it: a rebuild that renders a few pages reads a few of them, not all 10,000 symbols of a
-10,000-post site (unpacking those took 0.016 s of every such rebuild; 3 December 2026).
-Render workers send back what they asked (`new_answers`, `learn`), so that the next build has
-it. Without a cache folder (a cold build with `--no-cache`) every answer is asked. Another
-zqsite asks everything again: its encoder may draw other symbols, and each file is stamped.
+They are pure functions of the installed Babel and python-slugify and of zqsite's code, and a
+rebuild asks mostly what the last build asked. The build cache keeps them (valid for one
+installation of each and one zqsite), so that a rebuild asking nothing new imports neither
+library (Babel and its locale data took about 0.07 s of a one-post rebuild at 10,000 posts,
+profiled on 2 December 2026) and encodes no code again. The libraries' answers are one file
+(`answers.bin`), read when a build starts. Each post asks its own QR symbol, which only its
+page shows, so the symbols are spread over `SPREAD_FILES` files by their text
+(`answers/NN.bin`), each read when a page asks a symbol in it: a rebuild that renders a few
+pages reads a few of them, not all 10,000 symbols of a 10,000-post site (unpacking those took
+0.016 s of every such rebuild; 3 December 2026). Render workers send back what they asked
+(`new_answers`, `learn`), so that the next build has it. Without a cache folder (a cold build
+with `--no-cache`) every answer is asked. Another zqsite asks everything again: its encoder
+may draw other symbols, and each file is stamped.
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ SPREAD_FOLDER = "answers"  # beside FILE_NAME
 SPREAD_FILES = 64
 SPREAD_KINDS = frozenset({"qr symbol"})  # questions every post asks one of: ("qr symbol", text)
 _VERSION = 3  # of the files' layout
-LIBRARIES = ("babel",)  # whose answers these are, with zqsite's own
+LIBRARIES = ("babel", "slugify")  # whose answers these are, with zqsite's own
 
 _answers: dict[tuple, object] = {}  # those of FILE_NAME
 _spread: dict[int, dict[tuple, object]] = {}  # those of each spread file read so far
@@ -126,8 +128,8 @@ def _read(path: Path) -> dict[tuple, object]:
 
 
 def library_stamp() -> str:
-    """Which Babel is installed (another release may answer otherwise), without importing it,
-    and which zqsite (another may encode another QR symbol)."""
+    """Which Babel and python-slugify are installed (another release may answer otherwise),
+    without importing them, and which zqsite (another may encode another QR symbol)."""
     from zqsite.cache import code_digest  # here: answers imports nothing of zqsite's at load
 
     return "\0".join([*(installed(name) for name in LIBRARIES), code_digest()])
