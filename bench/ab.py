@@ -68,6 +68,7 @@ def main() -> int:
     target = content / bench.Target.choose(corpus).rel
     original = target.read_text(encoding="utf-8")
     times: dict[tuple[str, str], list[float]] = {}
+    by_position: dict[tuple[str, str, int], list[float]] = {}  # 0: built first of the pair, 1: second
     with tempfile.TemporaryDirectory(prefix="zqsite-ab-") as tmp:
         codes = {}
         for rev in (args.before, args.after):
@@ -95,9 +96,10 @@ def main() -> int:
                     # Odd rounds run BEFORE first, even rounds AFTER first: what one build leaves
                     # behind (a tree removed in the background, a warm page cache) falls on both.
                     order = list(codes.items()) if round_number % 2 else list(reversed(codes.items()))
-                    for rev, code in order:
+                    for position, (rev, code) in enumerate(order):
                         seconds = timed_build(code, content, work / _folder_of(rev))
                         times.setdefault((rev, scenario), []).append(seconds)
+                        by_position.setdefault((rev, scenario, position), []).append(seconds)
                         print(f"round {round_number} {rev} {scenario}: {seconds:.2f} s", flush=True)
         finally:
             target.write_text(original, encoding="utf-8")
@@ -112,6 +114,16 @@ def main() -> int:
         before = statistics.median(times[(args.before, scenario)])
         after = statistics.median(times[(args.after, scenario)])
         print(f"| {scenario} | {before:.2f} s | {after:.2f} s | {after / before:.2f} |")
+    # What going first or second did to each commit: an order effect as large as the difference
+    # between the commits makes that difference noise (an odd --repeat also lets one go first more).
+    print("\nmedians by the place in the pair (first / second, with the number of runs):")
+    for scenario in SCENARIOS:
+        cells = []
+        for rev in (args.before, args.after):
+            places = [by_position.get((rev, scenario, position), []) for position in (0, 1)]
+            cells.append(f"{rev} " + " / ".join(f"{statistics.median(runs):.2f} s ({len(runs)})" if runs else "—"
+                                                  for runs in places))
+        print(f"- {scenario}: " + "; ".join(cells))
     return 0
 
 
