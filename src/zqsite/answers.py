@@ -89,7 +89,7 @@ def save() -> None:
     """Keeps this build's answers for the next one: the files that got new answers."""
     if _folder is None:
         return
-    for where in sorted(_changed, key=lambda number: -1 if number is None else number):
+    for where in _changed:
         path = _path_of(_folder, where)
         path.parent.mkdir(parents=True, exist_ok=True)
         partial = path.with_name(path.name + ".part")

@@ -10,6 +10,8 @@ import re
 from datetime import datetime
 from urllib.parse import quote
 
+from zqsite.answers import answer
+
 SLUG_MAX_LENGTH = 60
 EXPLICIT_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _ASCII_WORD = re.compile(r"[A-Za-z0-9]")
@@ -33,8 +35,6 @@ def slug_from_text(text: str) -> str:
     """
     # Kept in the build cache: every build slugs each label (and each page without a slug), and
     # a rebuild that slugs nothing new imports no slugify (9 ms of a one-edit rebuild, 3 December 2026).
-    from zqsite.answers import answer
-
     return answer(("slug", text), lambda: _slugified(text))
 
 
